@@ -1,0 +1,347 @@
+"""Read and write courses as folders of YAML files (format: docs/course-format.md).
+
+Reading produces plain dictionaries that have been checked field by field, so
+the database step never sees a malformed value. Every problem is reported as
+"file: field: what is wrong", the way a person editing the file needs it.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+COURSE_FILE = "course.yaml"
+UNITS_DIR = "units"
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESOURCE_KINDS = ("article", "paper", "video", "podcast", "other")
+EXERCISE_KINDS = ("free_response", "career_plan", "project_plan")
+ANSWER_KINDS = ("text", "list")
+
+
+class CourseFileError(Exception):
+    def __init__(self, file: str, field: str, problem: str):
+        self.file, self.field, self.problem = file, field, problem
+        where = f"{file}: {field}" if field else file
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass
+class _Reader:
+    """Checks the values of one mapping in one file, remembering where it is."""
+
+    file: str
+    path: str
+    data: dict
+
+    def fail(self, field: str, problem: str):
+        raise CourseFileError(self.file, self._at(field), problem)
+
+    def _at(self, field: str) -> str:
+        return f"{self.path}.{field}" if self.path and field else (self.path or field)
+
+    def check_fields(self, allowed: tuple[str, ...]) -> None:
+        for name in self.data:
+            if name not in allowed:
+                self.fail(str(name), f"unknown field; expected one of {', '.join(allowed)}")
+
+    def text(self, field: str, *, required: bool = False, max_length: int | None = None) -> str:
+        value = self.data.get(field)
+        if value is None or value == "":
+            if required:
+                self.fail(field, "is required")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(field, "must be text")
+        value = str(value)
+        if max_length and len(value) > max_length:
+            self.fail(field, f"is {len(value)} characters long; the limit is {max_length}")
+        return value.strip()
+
+    def slug(self, field: str) -> str:
+        value = self.text(field, required=True, max_length=50)
+        if not _SLUG.match(value):
+            self.fail(field, f"“{value}” must be lower-case letters, digits and hyphens")
+        return value
+
+    def boolean(self, field: str, default: bool) -> bool:
+        value = self.data.get(field, default)
+        if not isinstance(value, bool):
+            self.fail(field, "must be true or false")
+        return value
+
+    def whole(self, field: str, *, minimum: int, maximum: int | None = None) -> int | None:
+        value = self.data.get(field)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(field, "must be a whole number")
+        if value < minimum or (maximum is not None and value > maximum):
+            bound = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
+            self.fail(field, f"must be a whole number {bound}")
+        return value
+
+    def choice(self, field: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.data.get(field, default)
+        if value not in choices:
+            self.fail(field, f"“{value}” is not one of {', '.join(choices)}")
+        return value
+
+    def items(self, field: str, *, required: bool = False) -> list["_Reader"]:
+        value = self.data.get(field)
+        if value is None:
+            if required:
+                self.fail(field, "is required and must list at least one entry")
+            return []
+        if not isinstance(value, list) or (required and not value):
+            self.fail(field, "must be a list with at least one entry")
+        readers = []
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                self.fail(f"{field}[{index}]", "must be a mapping of field: value")
+            readers.append(_Reader(self.file, self._at(f"{field}[{index}]"), item))
+        return readers
+
+
+def _unique(readers: list[_Reader], values: list[str], field: str) -> None:
+    seen = set()
+    for reader, value in zip(readers, values, strict=True):
+        if value in seen:
+            reader.fail(field, f"“{value}” appears twice; it must be unique here")
+        seen.add(value)
+
+
+def _load_yaml(path: Path, name: str) -> _Reader:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CourseFileError(name, "", "file not found") from None
+    except UnicodeDecodeError:
+        raise CourseFileError(name, "", "is not UTF-8 text") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise CourseFileError(name, "", f"is not valid YAML ({where}{problem})") from None
+    if not isinstance(data, dict):
+        raise CourseFileError(name, "", "must be a mapping of field: value at the top level")
+    return _Reader(name, "", data)
+
+
+def _read_rubric(r: _Reader) -> dict:
+    r.check_fields(("slug", "title", "criteria"))
+    criteria = r.items("criteria", required=True)
+    spec = {"slug": r.slug("slug"), "title": r.text("title", required=True, max_length=200)}
+    spec["criteria"] = [_read_criterion(c) for c in criteria]
+    _unique(criteria, [c["slug"] for c in spec["criteria"]], "slug")
+    return spec
+
+
+def _read_criterion(r: _Reader) -> dict:
+    r.check_fields(("slug", "title", "description", "levels"))
+    levels = []
+    for level in r.items("levels", required=True):
+        level.check_fields(("title", "description", "points"))
+        points = level.whole("points", minimum=0)
+        if points is None:
+            level.fail("points", "is required")
+        levels.append(
+            {
+                "title": level.text("title", required=True, max_length=200),
+                "description": level.text("description"),
+                "points": points,
+            }
+        )
+    return {
+        "slug": r.slug("slug"),
+        "title": r.text("title", required=True, max_length=200),
+        "description": r.text("description"),
+        "levels": levels,
+    }
+
+
+def _read_resource(r: _Reader) -> dict:
+    r.check_fields(("title", "url", "authors", "year", "kind", "core", "minutes", "note"))
+    url = r.text("url", required=True, max_length=1000)
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        r.fail("url", f"“{url}” must be a full http:// or https:// link")
+    minutes = r.whole("minutes", minimum=1)
+    if minutes is None:
+        r.fail("minutes", "is required: estimated minutes, a whole number above 0")
+    return {
+        "title": r.text("title", required=True, max_length=300),
+        "url": url,
+        "authors": r.text("authors", max_length=300),
+        "year": r.whole("year", minimum=1000, maximum=2999),
+        "kind": r.choice("kind", RESOURCE_KINDS, "article"),
+        "core": r.boolean("core", True),
+        "minutes": minutes,
+        "note": r.text("note"),
+    }
+
+
+def _read_prompt(r: _Reader) -> dict:
+    r.check_fields(
+        ("slug", "text", "help", "required", "answer", "min_items", "max_items", "timebox_minutes")
+    )
+    answer = r.choice("answer", ANSWER_KINDS, "text")
+    low, high = r.whole("min_items", minimum=0), r.whole("max_items", minimum=1)
+    if answer != "list" and (low is not None or high is not None):
+        r.fail("min_items" if low is not None else "max_items", "only applies to answer: list")
+    if low is not None and high is not None and low > high:
+        r.fail("max_items", f"is {high}, below min_items ({low})")
+    return {
+        "slug": r.slug("slug"),
+        "text": r.text("text", required=True),
+        "help": r.text("help"),
+        "required": r.boolean("required", True),
+        "answer": answer,
+        "min_items": low,
+        "max_items": high,
+        "timebox_minutes": r.whole("timebox_minutes", minimum=1),
+    }
+
+
+def _read_exercise(r: _Reader, rubric_slugs: set[str]) -> dict:
+    r.check_fields(("slug", "title", "kind", "instructions", "rubric", "prompts"))
+    rubric = r.text("rubric") or None
+    if rubric is not None and rubric not in rubric_slugs:
+        r.fail("rubric", f"“{rubric}” is not a rubric in {COURSE_FILE}")
+    prompts = r.items("prompts", required=True)
+    spec = {
+        "slug": r.slug("slug"),
+        "title": r.text("title", required=True, max_length=200),
+        "kind": r.choice("kind", EXERCISE_KINDS, "free_response"),
+        "instructions": r.text("instructions"),
+        "rubric": rubric,
+        "prompts": [_read_prompt(p) for p in prompts],
+    }
+    _unique(prompts, [p["slug"] for p in spec["prompts"]], "slug")
+    return spec
+
+
+def _read_unit(r: _Reader, rubric_slugs: set[str]) -> dict:
+    r.check_fields(("slug", "title", "summary", "resources", "exercises"))
+    resources, exercises = r.items("resources"), r.items("exercises")
+    spec = {
+        "slug": r.slug("slug"),
+        "title": r.text("title", required=True, max_length=200),
+        "summary": r.text("summary"),
+        "resources": [_read_resource(x) for x in resources],
+        "exercises": [_read_exercise(x, rubric_slugs) for x in exercises],
+    }
+    _unique(resources, [x["url"] for x in spec["resources"]], "url")
+    _unique(exercises, [x["slug"] for x in spec["exercises"]], "slug")
+    return spec
+
+
+def read_course(folder: Path) -> dict:
+    """Read and check a course folder; raise CourseFileError on the first problem."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CourseFileError(str(folder), "", "is not a folder")
+    course = _load_yaml(folder / COURSE_FILE, COURSE_FILE)
+    course.check_fields(("slug", "title", "summary", "published", "rubrics"))
+    rubric_readers = course.items("rubrics")
+    spec = {
+        "slug": course.slug("slug"),
+        "title": course.text("title", required=True, max_length=200),
+        "summary": course.text("summary"),
+        "published": course.boolean("published", True),
+        "rubrics": [_read_rubric(r) for r in rubric_readers],
+    }
+    _unique(rubric_readers, [r["slug"] for r in spec["rubrics"]], "slug")
+    rubric_slugs = {r["slug"] for r in spec["rubrics"]}
+
+    unit_files = sorted((folder / UNITS_DIR).glob("*.yaml"))
+    if not unit_files:
+        raise CourseFileError(f"{UNITS_DIR}/", "", "holds no unit files (*.yaml)")
+    units, readers = [], []
+    for path in unit_files:
+        reader = _load_yaml(path, f"{UNITS_DIR}/{path.name}")
+        units.append(_read_unit(reader, rubric_slugs))
+        readers.append(reader)
+    _unique(readers, [u["slug"] for u in units], "slug")
+    spec["units"] = units
+    return spec
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Writes multi-line text as block scalars and indents lists, as people write YAML."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _represent_str)
+
+# Fields left out of the files when they hold their default, to keep them short.
+_DEFAULTS = {
+    "summary": "",
+    "description": "",
+    "authors": "",
+    "note": "",
+    "instructions": "",
+    "help": "",
+    "year": None,
+    "rubric": None,
+    "min_items": None,
+    "max_items": None,
+    "timebox_minutes": None,
+    "published": True,
+    "core": True,
+    "required": True,
+    "answer": "text",
+}
+
+
+def _compact(value):
+    """Drop fields that hold their default; the reader puts them back."""
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if key in _DEFAULTS and item == _DEFAULTS[key]:
+            continue
+        if key in ("rubrics", "resources", "exercises") and item == []:
+            continue
+        out[key] = _compact(item)
+    return out
+
+
+def _dump(data: dict, path: Path) -> None:
+    text = yaml.dump(
+        _compact(data), Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100
+    )
+    path.write_text(text, encoding="utf-8")
+
+
+def write_course(spec: dict, folder: Path) -> None:
+    """Write a course spec (as read_course returns) to a folder, replacing its unit files."""
+    folder = Path(folder)
+    units_dir = folder / UNITS_DIR
+    units_dir.mkdir(parents=True, exist_ok=True)
+    for stale in units_dir.glob("*.yaml"):
+        stale.unlink()
+    course = {key: value for key, value in spec.items() if key != "units"}
+    _dump(course, folder / COURSE_FILE)
+    for number, unit in enumerate(spec["units"], start=1):
+        resources = [_without_default_kind(r, "article") for r in unit["resources"]]
+        exercises = [_without_default_kind(e, "free_response") for e in unit["exercises"]]
+        _dump(
+            {**unit, "resources": resources, "exercises": exercises},
+            units_dir / f"{number:02d}-{unit['slug']}.yaml",
+        )
+
+
+def _without_default_kind(item: dict, default: str) -> dict:
+    return {k: v for k, v in item.items() if not (k == "kind" and v == default)}

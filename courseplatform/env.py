@@ -1,0 +1,105 @@
+"""Read settings from the environment, failing loudly on a bad value.
+
+Every setting that can come from the environment goes through one of these
+functions, so a typo in production stops the process at start with a message
+that names the variable instead of surfacing later as odd behaviour.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    return None if value is None else value.strip()
+
+
+def env_str(name: str, default: str) -> str:
+    value = _raw(name)
+    return default if value is None or value == "" else value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use 1/0, true/false or yes/no.")
+
+
+def env_int(name: str, default: int) -> int:
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = _raw(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_database(name: str, default_sqlite_path: Path) -> dict:
+    """Turn DATABASE_URL into a Django DATABASES entry.
+
+    Accepts postgres://user:pass@host:port/dbname (also postgresql://) and
+    sqlite:///relative/or/absolute/path.
+    """
+    value = _raw(name)
+    if not value:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": default_sqlite_path}
+    url = urlparse(value)
+    if url.scheme == "sqlite":
+        path = unquote(url.path[1:] if url.path.startswith("//") else url.path)
+        if not path:
+            raise ImproperlyConfigured(f"{name}={value!r} names no SQLite file.")
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+    if url.scheme in {"postgres", "postgresql"}:
+        dbname = unquote(url.path.lstrip("/"))
+        if not dbname:
+            raise ImproperlyConfigured(f"{name}={value!r} names no database after the host.")
+        try:
+            port = url.port
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}={value!r} has a port that is not a number."
+            ) from None
+        options = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": dbname,
+            "USER": unquote(url.username or ""),
+            "PASSWORD": unquote(url.password or ""),
+            "HOST": unquote(url.hostname or ""),
+            "PORT": str(port or ""),
+            "OPTIONS": options,
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not understood; use postgres://user:password@host:port/name "
+        "or sqlite:///path/to/file.sqlite3."
+    )
+
+
+def env_redis_url(name: str) -> str | None:
+    value = _raw(name)
+    if not value:
+        return None
+    if urlparse(value).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a redis:// or rediss:// URL.")
+    return value

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Cohort courses administration"
+admin.site.site_title = "Cohort courses admin"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="courses:list"), name="home"),
+    path("admin/", admin.site.urls),
+    path("_nested_admin/", include("nested_admin.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("apps.accounts.urls")),
+    path("courses/", include("apps.courses.urls")),
+]
