@@ -1,0 +1,52 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from apps.accounts.models import User
+from apps.courses.models import Course, Exercise
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_is_refused_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="DEMO_MODE"):
+        call_command("load_demo")
+    assert not User.objects.exists()
+
+
+def test_loading_the_demo_twice_gives_one_course_and_three_logins(settings):
+    settings.DEMO_MODE = True
+    call_command("load_demo")
+    call_command("load_demo")
+
+    assert Course.objects.count() == 1
+    assert set(User.objects.values_list("email", flat=True)) == {
+        "participant@example.com",
+        "facilitator@example.com",
+        "admin@example.com",
+    }
+    assert User.objects.get(email="admin@example.com").is_superuser
+
+
+def test_the_demo_participant_sees_the_contributing_session_with_both_plans(client, settings):
+    settings.DEMO_MODE = True
+    call_command("load_demo")
+    client.post(
+        reverse("account_login"), {"login": "participant@example.com", "password": "coursedemo"}
+    )
+
+    course = client.get(reverse("courses:detail", args=["ai-alignment-fundamentals"]))
+    html = course.content.decode()
+    assert "Contributing to AI Alignment" in html
+
+    number = html.count("<h2><a href=")  # the final session is the last one
+    session = client.get(reverse("courses:unit", args=["ai-alignment-fundamentals", number]))
+    page = session.content.decode()
+    assert f"Session {number}: Contributing to AI Alignment" in page
+    for title in ("Become a person who Actually Does Things", "Working in AI Alignment",
+                  "AGI safety career advice", "Jan Leike"):  # fmt: skip
+        assert title in page
+    kinds = set(Exercise.objects.filter(unit__number=number).values_list("kind", flat=True))
+    assert kinds == {"career_plan", "project_plan"}
+    assert "List: 3-5 items" in page and "at least 10 items" in page and "Time box: 5 min" in page

@@ -1,0 +1,128 @@
+"""Test data builders, one per model, with sensible defaults."""
+
+import factory
+from allauth.account.models import EmailAddress
+
+from apps.accounts.models import User
+from apps.courses.models import (
+    Course,
+    Criterion,
+    Exercise,
+    Level,
+    Prompt,
+    Resource,
+    ResourceCompletion,
+    Rubric,
+    Unit,
+)
+
+PASSWORD = "correct horse battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    display_name = factory.Faker("name")
+    time_zone = "Europe/London"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        user.save()
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    title = factory.Sequence(lambda n: f"Course {n}")
+    summary = "A course about *things*."
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    course = factory.SubFactory(CourseFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    slug = factory.Sequence(lambda n: f"unit-{n}")
+    title = factory.Sequence(lambda n: f"Unit {n}")
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    unit = factory.SubFactory(UnitFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Reading {n}")
+    authors = "A. Author"
+    year = 2024
+    url = factory.Sequence(lambda n: f"https://example.com/reading-{n}")
+    minutes = 10
+    note = "Why it **matters**."
+
+
+class RubricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rubric
+
+    course = factory.SubFactory(CourseFactory)
+    slug = factory.Sequence(lambda n: f"rubric-{n}")
+    title = "Plan quality"
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    rubric = factory.SubFactory(RubricFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    slug = factory.Sequence(lambda n: f"criterion-{n}")
+    title = "Specific"
+
+
+class LevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Level
+
+    criterion = factory.SubFactory(CriterionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = "Good"
+    points = 2
+
+
+class ExerciseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Exercise
+
+    unit = factory.SubFactory(UnitFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    slug = factory.Sequence(lambda n: f"exercise-{n}")
+    title = "Plan your career"
+    kind = Exercise.Kind.CAREER_PLAN
+    instructions = "Think it through."
+
+
+class PromptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Prompt
+
+    exercise = factory.SubFactory(ExerciseFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    slug = factory.Sequence(lambda n: f"prompt-{n}")
+    text = "What roles could you have?"
+
+
+class ResourceCompletionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResourceCompletion
+
+    user = factory.SubFactory(UserFactory)
+    resource = factory.SubFactory(ResourceFactory)
