@@ -26,6 +26,7 @@ def run_manage(*args, env):
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     clean.pop("DEMO_MODE", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -4,6 +4,7 @@ import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, F
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -111,6 +112,7 @@ class ExerciseInline(nested_admin.NestedStackedInline):
 
 class ResourceInline(nested_admin.NestedStackedInline):
     model = Resource
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = OrderedForm
     formset = OrderedFormSet
     sortable_field_name = "position"

@@ -1,0 +1,95 @@
+"""A newcomer signs up, verifies their address, and starts the demo course."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from playwright.sync_api import expect
+
+from apps.courses.coursefiles import read_course
+from apps.courses.services import course_import
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+from tests.factories import PASSWORD as USER_PASSWORD
+from tests.factories import ResourceFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DEMO_COURSE = settings.BASE_DIR / "demo" / "ai-alignment-fundamentals"
+PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(
+        executable_path=chromium_path(), args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+def test_sign_up_verify_log_in_and_mark_a_reading_done(live_server, browser):
+    course_import(spec=read_course(DEMO_COURSE))
+    page = browser.new_context(timezone_id="America/Sao_Paulo").new_page()
+
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.get_by_label("Email").fill("newcomer@example.com")
+    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_label("Your name").fill("Nia Newcomer")
+    # The browser's own zone is preselected; this person picks another.
+    expect(page.get_by_label("Time zone")).to_have_value("America/Sao_Paulo")
+    page.get_by_label("Time zone").select_option("Europe/London")
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body)[0]
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+
+    page.get_by_role("button", name="Log out").click()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill("newcomer@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+    page.get_by_role("link", name="AI Alignment Fundamentals").click()
+    page.get_by_role("link", name=re.compile(r"Contributing to AI Alignment")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"Session \d+: Contributing to AI Alignment")
+    )
+    progress = page.get_by_role("progressbar", name="Session progress")
+    expect(progress).to_have_attribute("aria-valuenow", "0")
+
+    page.get_by_role(
+        "button", name="Mark “Become a person who Actually Does Things” as done"
+    ).click()
+
+    expect(
+        page.get_by_role(
+            "button", name="Mark “Become a person who Actually Does Things” as not done"
+        )
+    ).to_be_visible()
+    expect(progress).not_to_have_attribute("aria-valuenow", "0")
+    expect(page.locator("#session-progress")).to_contain_text("1 of")
+
+    # The course page agrees after a reload.
+    page.get_by_role("link", name="AI Alignment Fundamentals").click()
+    bar = page.get_by_role("progressbar", name=re.compile("Contributing to AI Alignment"))
+    expect(bar).not_to_have_attribute("aria-valuenow", "0")
+
+
+def test_marking_done_works_with_javascript_switched_off(live_server, browser):
+    resource = ResourceFactory(title="A reading")
+    user = UserFactory()
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(USER_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.goto(f"{live_server.url}{resource.unit.get_absolute_url()}")
+
+    page.get_by_role("button", name="Mark “A reading” as done").click()
+
+    expect(page.get_by_role("button", name="Mark “A reading” as not done")).to_be_visible()
+    expect(page.locator("#session-progress")).to_contain_text("1 of 1 resource done")
