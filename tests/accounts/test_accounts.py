@@ -134,3 +134,27 @@ def test_each_person_sees_the_time_in_their_own_zone_across_dst(client, instant,
         with time_machine.travel(instant, tick=False):
             html = client.get(reverse("accounts:profile")).content.decode()
         assert f"It is now {expected} in your zone" in html
+
+
+def test_a_forgotten_password_can_be_reset_through_the_emailed_link(client, participant):
+    client.post(reverse("account_reset_password"), {"email": participant.email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body)[1]
+
+    form_page = client.get(link, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
+        {"password1": "a brand new passphrase", "password2": "a brand new passphrase"},
+    )
+
+    assert client.login(email=participant.email, password="a brand new passphrase")
+
+
+def test_a_person_can_add_and_verify_a_new_email_address(participant_client, participant):
+    participant_client.post(
+        reverse("account_email"), {"action_add": "", "email": "pat.new@example.com"}
+    )
+
+    assert mail.outbox[-1].to == ["pat.new@example.com"]
+    assert EmailAddress.objects.filter(
+        user=participant, email="pat.new@example.com", verified=False
+    ).exists()
