@@ -12,4 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("apps.accounts.urls")),
     path("courses/", include("apps.courses.urls")),
+    path("rounds/", include("apps.rounds.urls")),
+    path("cohorts/", include("apps.cohorts.urls")),
+    path("grouping/", include("apps.grouping.urls")),
 ]

@@ -1,9 +1,13 @@
 """Test data builders, one per model, with sensible defaults."""
 
+from datetime import date, time, timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.cohorts.models import Cohort, Placement
 from apps.courses.models import (
     Course,
     Criterion,
@@ -15,6 +19,7 @@ from apps.courses.models import (
     Rubric,
     Unit,
 )
+from apps.rounds.models import Enrollment, Round
 
 PASSWORD = "correct horse battery"
 
@@ -126,3 +131,65 @@ class ResourceCompletionFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     resource = factory.SubFactory(ResourceFactory)
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Round
+
+    course = factory.SubFactory(CourseFactory)
+    name = factory.Sequence(lambda n: f"Round {n}")
+    slug = factory.Sequence(lambda n: f"round-{n}")
+    applications_open_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
+    applications_close_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    starts_on = date(2027, 3, 1)  # a Monday; London changes to summer time four weeks in
+    meeting_minutes = 90
+    cohort_min_size = 2
+    cohort_target_size = 3
+    cohort_max_size = 4
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    round = factory.SubFactory(RoundFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Enrollment.Role.PARTICIPANT
+    status = Enrollment.Status.ACCEPTED
+    motivation = "I want to help."
+
+
+class FacilitatorEnrollmentFactory(EnrollmentFactory):
+    role = Enrollment.Role.FACILITATOR
+    max_cohorts = 2
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    """A published cohort meeting Tuesdays 19:00 London time."""
+
+    class Meta:
+        model = Cohort
+
+    round = factory.SubFactory(RoundFactory)
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    slot_start = 1 * 1440 + 19 * 60
+    time_zone = "Europe/London"
+    weekday = 1
+    local_time = time(19)
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def facilitators(cohort, create, extracted, **kwargs):
+        if create and extracted:
+            cohort.facilitators.set(extracted)
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Placement
+
+    cohort = factory.SubFactory(CohortFactory)
+    enrollment = factory.SubFactory(
+        EnrollmentFactory, round=factory.SelfAttribute("..cohort.round")
+    )

@@ -48,7 +48,9 @@ INSTALLED_APPS = [
     "apps.markup",
     "apps.accounts",
     "apps.courses",
+    "apps.rounds",
     "apps.cohorts",
+    "apps.grouping",
     "apps.reviews",
     "apps.demo",
 ]

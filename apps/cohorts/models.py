@@ -1,0 +1,137 @@
+"""Cohorts of a round, their weekly meetings and attendance, and calendar feeds."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from apps.courses.models import Unit
+from apps.rounds.models import MINUTES_PER_WEEK, Enrollment, Round
+
+
+class Cohort(models.Model):
+    """A small group of participants and its facilitators, meeting weekly at one slot.
+
+    The slot is kept as a local weekday and time in one IANA zone (the lead
+    facilitator's), so that the meeting stays at the same local time when
+    that zone changes between summer and winter time; meetings are then
+    computed from it week by week. `slot_start` is the same slot in minutes
+    since Monday 00:00 UTC at the round's start, which grouping works in.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=100)
+    facilitators = models.ManyToManyField(
+        Enrollment, related_name="facilitated_cohorts", blank=True
+    )
+    slot_start = models.PositiveIntegerField(help_text="Minutes since Monday 00:00 UTC.")
+    time_zone = models.CharField(max_length=64)
+    weekday = models.PositiveSmallIntegerField(help_text="0 is Monday, in the cohort's zone.")
+    local_time = models.TimeField()
+    video_call_url = models.URLField("video call link", blank=True, max_length=500)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "name"], name="cohort_name_unique_per_round"),
+            models.CheckConstraint(
+                condition=Q(slot_start__lt=MINUTES_PER_WEEK), name="cohort_slot_within_week"
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="cohort_weekday_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cohorts:detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Placement(models.Model):
+    """A participant's place in a cohort. One per participant enrollment."""
+
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.CASCADE, related_name="placement"
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="placements")
+    placed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cohort", "enrollment__user__email"]
+
+    def __str__(self):
+        return f"{self.enrollment.user} in {self.cohort}"
+
+
+class Meeting(models.Model):
+    """One cohort's discussion of one unit, at a concrete time."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="meetings")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    is_cancelled = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "unit"], name="meeting_once_per_unit"),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="meeting_starts_before_it_ends"
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort", "starts_at"])]
+
+    def __str__(self):
+        return f"{self.cohort}: {self.unit.display_title}"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        ABSENT = "absent", "Absent"
+        EXCUSED = "excused", "Excused"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "enrollment"], name="attendance_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment.user} {self.status} at {self.meeting}"
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a person's calendar feed; resetting it revokes old links."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("cohorts:calendar_feed", args=[self.token])

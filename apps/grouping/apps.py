@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class GroupingConfig(AppConfig):
+    name = "apps.grouping"

@@ -1,0 +1,162 @@
+"""A round is one run of a course; people enrol in it and say when they can meet."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from apps.courses.models import Course, Unit
+
+# Availability is kept on a cyclic week of minutes since Monday 00:00 UTC.
+MINUTES_PER_WEEK = 7 * 24 * 60
+
+
+class Round(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="rounds")
+    name = models.CharField(max_length=200, help_text="e.g. “Spring 2027”.")
+    slug = models.SlugField(unique=True)
+    applications_open_at = models.DateTimeField()
+    applications_close_at = models.DateTimeField()
+    starts_on = models.DateField(help_text="The Monday of the first session's week.")
+    meeting_minutes = models.PositiveIntegerField(
+        default=90, validators=[MinValueValidator(15), MaxValueValidator(480)]
+    )
+    cohort_min_size = models.PositiveIntegerField(default=4, validators=[MinValueValidator(1)])
+    cohort_target_size = models.PositiveIntegerField(default=6)
+    cohort_max_size = models.PositiveIntegerField(default=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(applications_open_at__lt=F("applications_close_at")),
+                name="round_applications_open_before_close",
+            ),
+            models.CheckConstraint(
+                condition=Q(cohort_min_size__gte=1)
+                & Q(cohort_min_size__lte=F("cohort_target_size"))
+                & Q(cohort_target_size__lte=F("cohort_max_size")),
+                name="round_cohort_sizes_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_minutes__gte=15, meeting_minutes__lte=480),
+                name="round_meeting_length_sensible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.course.title}: {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("rounds:detail", args=[self.slug])
+
+    def is_open_for_applications(self, now) -> bool:
+        return self.applications_open_at <= now < self.applications_close_at
+
+
+class RoundUnit(models.Model):
+    """When a unit of the course runs in this round, and when its work is due."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="schedule")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    week_starts_on = models.DateField(help_text="The Monday of the week this session runs.")
+    due_at = models.DateTimeField(help_text="Exercises for this session are due by then.")
+
+    class Meta:
+        ordering = ["round", "week_starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit"], name="round_unit_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.unit.display_title}"
+
+
+class Enrollment(models.Model):
+    """A person's place in a round."""
+
+    class Role(models.TextChoices):
+        PARTICIPANT = "participant", "Participant"
+        FACILITATOR = "facilitator", "Facilitator"
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        ACTIVE = "active", "Active"
+        DROPPED = "dropped", "Dropped"
+        COMPLETED = "completed", "Completed"
+
+    class Experience(models.IntegerChoices):
+        NEW = 0, "New to the field"
+        SOME = 1, "Some reading"
+        WORKING = 2, "Working on related problems"
+        EXPERT = 3, "Experienced researcher or practitioner"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="enrollments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
+    motivation = models.TextField(blank=True)
+    experience = models.PositiveSmallIntegerField(
+        choices=Experience.choices, default=Experience.NEW
+    )
+    max_cohorts = models.PositiveSmallIntegerField(
+        default=1, help_text="Facilitators: how many cohorts they can run at once."
+    )
+    availability_time_zone = models.CharField(
+        max_length=64, blank=True, help_text="The zone the availability was entered in."
+    )
+    availability_updated_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user"], name="enrollment_once_per_round"),
+            models.CheckConstraint(
+                condition=Q(max_cohorts__gte=1, max_cohorts__lte=10),
+                name="enrollment_max_cohorts_sensible",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "role", "status"])]
+
+    def __str__(self):
+        return (
+            f"{self.user} in {self.round} ({self.get_role_display()}, {self.get_status_display()})"
+        )
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == self.Role.FACILITATOR
+
+
+class AvailabilitySlot(models.Model):
+    """One interval of a person's weekly availability, in minutes since Monday 00:00 UTC.
+
+    Intervals never wrap: one that crosses Sunday midnight is stored as two.
+    """
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="availability"
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["enrollment", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end"), end__lte=MINUTES_PER_WEEK),
+                name="availability_slot_within_week",
+            ),
+            models.UniqueConstraint(fields=["enrollment", "start"], name="availability_slot_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.start}-{self.end}"
