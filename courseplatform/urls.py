@@ -15,4 +15,6 @@ urlpatterns = [
     path("rounds/", include("apps.rounds.urls")),
     path("cohorts/", include("apps.cohorts.urls")),
     path("grouping/", include("apps.grouping.urls")),
+    path("work/", include("apps.submissions.urls")),
+    path("grading/", include("apps.grading.urls")),
 ]

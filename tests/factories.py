@@ -20,6 +20,7 @@ from apps.courses.models import (
     Unit,
 )
 from apps.rounds.models import Enrollment, Round
+from apps.submissions.models import Submission
 
 PASSWORD = "correct horse battery"
 
@@ -192,4 +193,14 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
     enrollment = factory.SubFactory(
         EnrollmentFactory, round=factory.SelfAttribute("..cohort.round")
+    )
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Submission
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    exercise = factory.SubFactory(
+        ExerciseFactory, unit__course=factory.SelfAttribute("...enrollment.round.course")
     )

@@ -181,7 +181,7 @@ class CourseAdmin(nested_admin.NestedModelAdmin):
     list_filter = ["is_published"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "summary", "is_published"]
+    fields = ["title", "slug", "summary", "is_published", "share_plans"]
     inlines = [UnitInline, RubricInline]
     actions = ["duplicate"]
 

@@ -17,7 +17,9 @@ UNITS_DIR = "units"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESOURCE_KINDS = ("article", "paper", "video", "podcast", "other")
 EXERCISE_KINDS = ("free_response", "career_plan", "project_plan")
-ANSWER_KINDS = ("text", "list")
+ANSWER_KINDS = ("text", "list", "milestones")
+# The largest value the database's integer columns hold.
+_LARGEST_WHOLE = 2_147_483_647
 
 
 class CourseFileError(Exception):
@@ -71,15 +73,16 @@ class _Reader:
             self.fail(field, "must be true or false")
         return value
 
-    def whole(self, field: str, *, minimum: int, maximum: int | None = None) -> int | None:
+    def whole(self, field: str, *, minimum: int, maximum: int = _LARGEST_WHOLE) -> int | None:
         value = self.data.get(field)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(field, "must be a whole number")
-        if value < minimum or (maximum is not None and value > maximum):
-            bound = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
-            self.fail(field, f"must be a whole number {bound}")
+        if value < minimum and maximum == _LARGEST_WHOLE:
+            self.fail(field, f"must be a whole number of at least {minimum}")
+        if not minimum <= value <= maximum:
+            self.fail(field, f"must be a whole number between {minimum} and {maximum:,}")
         return value
 
     def choice(self, field: str, choices: tuple[str, ...], default: str) -> str:
@@ -188,8 +191,11 @@ def _read_prompt(r: _Reader) -> dict:
     )
     answer = r.choice("answer", ANSWER_KINDS, "text")
     low, high = r.whole("min_items", minimum=0), r.whole("max_items", minimum=1)
-    if answer != "list" and (low is not None or high is not None):
-        r.fail("min_items" if low is not None else "max_items", "only applies to answer: list")
+    if answer == "text" and (low is not None or high is not None):
+        r.fail(
+            "min_items" if low is not None else "max_items",
+            "only applies to answer: list or answer: milestones",
+        )
     if low is not None and high is not None and low > high:
         r.fail("max_items", f"is {high}, below min_items ({low})")
     return {
@@ -243,13 +249,14 @@ def read_course(folder: Path) -> dict:
     if not folder.is_dir():
         raise CourseFileError(str(folder), "", "is not a folder")
     course = _load_yaml(folder / COURSE_FILE, COURSE_FILE)
-    course.check_fields(("slug", "title", "summary", "published", "rubrics"))
+    course.check_fields(("slug", "title", "summary", "published", "share_plans", "rubrics"))
     rubric_readers = course.items("rubrics")
     spec = {
         "slug": course.slug("slug"),
         "title": course.text("title", required=True, max_length=200),
         "summary": course.text("summary"),
         "published": course.boolean("published", True),
+        "share_plans": course.boolean("share_plans", True),
         "rubrics": [_read_rubric(r) for r in rubric_readers],
     }
     _unique(rubric_readers, [r["slug"] for r in spec["rubrics"]], "slug")
@@ -296,6 +303,7 @@ _DEFAULTS = {
     "max_items": None,
     "timebox_minutes": None,
     "published": True,
+    "share_plans": True,
     "core": True,
     "required": True,
     "answer": "text",

@@ -14,6 +14,11 @@ class Course(models.Model):
     is_published = models.BooleanField(
         "published", default=True, help_text="Participants only see published courses."
     )
+    share_plans = models.BooleanField(
+        "share plans with the cohort",
+        default=True,
+        help_text="Submitted career and project plans are visible to the author's cohort.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -192,6 +197,7 @@ class Prompt(models.Model):
     class Answer(models.TextChoices):
         TEXT = "text", "Long text"
         LIST = "list", "List of items"
+        MILESTONES = "milestones", "Milestones (title and target date)"
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="prompts")
     position = models.PositiveIntegerField()
@@ -201,7 +207,7 @@ class Prompt(models.Model):
         "help", blank=True, help_text="Markdown, shown under the question."
     )
     is_required = models.BooleanField("required", default=True)
-    answer = models.CharField(max_length=10, choices=Answer.choices, default=Answer.TEXT)
+    answer = models.CharField(max_length=12, choices=Answer.choices, default=Answer.TEXT)
     min_items = models.PositiveIntegerField(null=True, blank=True)
     max_items = models.PositiveIntegerField(null=True, blank=True)
     timebox_minutes = models.PositiveIntegerField(
@@ -227,9 +233,10 @@ class Prompt(models.Model):
                 condition=Q(max_items__isnull=True) | Q(max_items__gte=1),
                 name="prompt_max_items_positive",
             ),
-            # Item bounds only mean something for list answers.
+            # Item bounds only mean something for answers made of items.
             models.CheckConstraint(
-                condition=Q(answer="list") | Q(min_items__isnull=True, max_items__isnull=True),
+                condition=Q(answer__in=["list", "milestones"])
+                | Q(min_items__isnull=True, max_items__isnull=True),
                 name="prompt_item_bounds_only_for_lists",
             ),
             models.CheckConstraint(
@@ -240,6 +247,10 @@ class Prompt(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    @property
+    def takes_items(self) -> bool:
+        return self.answer in (self.Answer.LIST, self.Answer.MILESTONES)
 
     @property
     def item_bounds(self) -> str:

@@ -176,6 +176,7 @@ def course_to_spec(course: Course) -> dict:
         "title": course.title,
         "summary": course.summary,
         "published": course.is_published,
+        "share_plans": course.share_plans,
         "rubrics": [
             {
                 "slug": rubric.slug,

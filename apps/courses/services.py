@@ -129,6 +129,7 @@ def course_import(*, spec: dict) -> Course:
             "title": spec["title"],
             "summary": spec["summary"],
             "is_published": spec["published"],
+            "share_plans": spec["share_plans"],
         },
     )
     rubrics = _sync_rubrics(course, spec["rubrics"])

@@ -63,6 +63,11 @@ class RoundUnit(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     week_starts_on = models.DateField(help_text="The Monday of the week this session runs.")
     due_at = models.DateTimeField(help_text="Exercises for this session are due by then.")
+    closes_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="After this, no more submissions are taken. Empty: late work is always taken.",
+    )
 
     class Meta:
         ordering = ["round", "week_starts_on"]

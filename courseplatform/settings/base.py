@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "apps.rounds",
     "apps.cohorts",
     "apps.grouping",
+    "apps.submissions",
+    "apps.grading",
     "apps.reviews",
     "apps.demo",
 ]

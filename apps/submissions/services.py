@@ -1,0 +1,198 @@
+"""Writes to submissions: drafts, submitting, revising and grading.
+
+Every write bumps `Submission.version` with a conditional update, so two
+tabs, two devices or two facilitators acting on the same submission cannot
+overwrite each other silently: the later one gets a conflict and both texts
+are kept.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.courses.models import Exercise, Level, Prompt
+from apps.rounds.models import Enrollment, RoundUnit
+from apps.submissions.answers import (
+    AnswerProblem,
+    clean_draft,
+    parse_date,
+    problems_before_submitting,
+)
+from apps.submissions.models import CriterionScore, Feedback, Milestone, Revision, Submission
+
+
+class SubmissionError(Exception):
+    """A submission operation that cannot be done, with messages for people."""
+
+    def __init__(self, message: str, problems: list[AnswerProblem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class SubmissionConflict(SubmissionError):
+    """The submission changed since the page was loaded; nothing was overwritten."""
+
+    def __init__(self, current: Submission):
+        super().__init__(
+            "This work was changed elsewhere (another tab or device) since this page was "
+            "loaded. Nothing was overwritten: your text is still here, and the saved "
+            "version is shown beside it."
+        )
+        self.current = current
+
+
+def _prompts(exercise: Exercise) -> list[Prompt]:
+    return list(exercise.prompts.order_by("position"))
+
+
+def submission_get_or_start(*, enrollment: Enrollment, exercise: Exercise) -> Submission:
+    submission, _ = Submission.objects.get_or_create(enrollment=enrollment, exercise=exercise)
+    return submission
+
+
+def _bump(submission: Submission, base_version: int, **changes) -> Submission:
+    """Apply changes only if nobody else has written since base_version."""
+    updated = Submission.objects.filter(pk=submission.pk, version=base_version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
+    fresh = Submission.objects.get(pk=submission.pk)
+    if not updated:
+        raise SubmissionConflict(fresh)
+    return fresh
+
+
+def submission_save_draft(
+    *, submission: Submission, answers: dict, base_version: int
+) -> Submission:
+    """Save answers as they are; only their size is checked."""
+    cleaned, problems = clean_draft(_prompts(submission.exercise), answers)
+    if problems:
+        raise SubmissionError("Some answers are too long to save.", problems)
+    if cleaned == submission.answers and base_version == submission.version:
+        return submission
+    return _bump(submission, base_version, answers=cleaned)
+
+
+def _due(submission: Submission) -> RoundUnit | None:
+    return RoundUnit.objects.filter(
+        round_id=submission.enrollment.round_id, unit_id=submission.exercise.unit_id
+    ).first()
+
+
+@transaction.atomic
+def submission_submit(*, submission: Submission, answers: dict, base_version: int) -> Submission:
+    """Submit the answers as a new revision.
+
+    Submitting the same answers twice (a double click, a retried request)
+    gives one revision. Work after the due date is marked late and taken,
+    unless the round has closed the session.
+    """
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    prompts = _prompts(submission.exercise)
+    cleaned, problems = clean_draft(prompts, answers)
+    if problems:
+        raise SubmissionError("Some answers are too long to submit.", problems)
+    latest = submission.revisions.order_by("-number").first()
+    already_in = submission.status != Submission.Status.RETURNED and latest is not None
+    if already_in and latest.answers == cleaned and base_version >= submission.version - 1:
+        return submission  # the same submission again: nothing to do
+    problems = problems_before_submitting(prompts, cleaned)
+    if problems:
+        # Keep what they wrote even though it cannot be submitted yet.
+        if base_version == submission.version and cleaned != submission.answers:
+            submission = _bump(submission, base_version, answers=cleaned)
+        raise SubmissionError("Some answers need attention before submitting.", problems)
+
+    now = timezone.now()
+    schedule = _due(submission)
+    if schedule and schedule.closes_at and now > schedule.closes_at:
+        raise SubmissionError("This session has closed, so no more submissions are taken.")
+    is_late = bool(schedule and now > schedule.due_at)
+    submission = _bump(
+        submission,
+        base_version,
+        answers=cleaned,
+        status=Submission.Status.SUBMITTED,
+        submitted_at=now,
+        is_late=is_late,
+        first_submitted_at=submission.first_submitted_at or now,
+    )
+    Revision.objects.create(
+        submission=submission,
+        number=(latest.number + 1) if latest else 1,
+        answers=cleaned,
+        is_late=is_late,
+    )
+    _sync_milestones(submission, prompts)
+    return submission
+
+
+def _sync_milestones(submission: Submission, prompts: list[Prompt]) -> None:
+    submission.milestones.all().delete()
+    Milestone.objects.bulk_create(
+        Milestone(
+            submission=submission,
+            prompt=prompt,
+            position=position,
+            title=item["title"].strip(),
+            target_date=parse_date(item["date"]),
+        )
+        for prompt in prompts
+        if prompt.answer == Prompt.Answer.MILESTONES
+        for position, item in enumerate(submission.answers.get(prompt.slug, []), start=1)
+        if item["title"].strip()
+    )
+
+
+@transaction.atomic
+def submission_give_feedback(
+    *,
+    submission: Submission,
+    grader,
+    decision: str,
+    comment: str,
+    levels: list[Level],
+    base_version: int,
+) -> Feedback:
+    """Accept a submission or return it for revision, with rubric levels and a comment."""
+    if decision not in Feedback.Decision.values:
+        raise SubmissionError("Choose to accept the work or return it for revision.")
+    if submission.status not in (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED):
+        raise SubmissionError("Only submitted work can be graded.")
+    if decision == Feedback.Decision.RETURNED and not comment.strip():
+        raise SubmissionError("Say what to revise when returning work.")
+    rubric = submission.exercise.rubric
+    if rubric is not None:
+        criteria = {c.pk for c in rubric.criteria.all()}
+        chosen = {level.criterion_id for level in levels}
+        if chosen - criteria or len(chosen) != len(levels):
+            raise SubmissionError("Choose one level per criterion of this exercise's rubric.")
+    new_status = (
+        Submission.Status.ACCEPTED
+        if decision == Feedback.Decision.ACCEPTED
+        else Submission.Status.RETURNED
+    )
+    submission = _bump(submission, base_version, status=new_status)
+    points = sum(level.points for level in levels) if levels else None
+    max_points = _max_points(rubric) if rubric is not None else None
+    feedback = Feedback.objects.create(
+        submission=submission,
+        revision=submission.revisions.order_by("-number").first(),
+        grader=grader,
+        decision=decision,
+        comment=comment,
+        points=points,
+        max_points=max_points,
+    )
+    CriterionScore.objects.bulk_create(
+        CriterionScore(feedback=feedback, criterion_id=level.criterion_id, level=level)
+        for level in levels
+    )
+    return feedback
+
+
+def _max_points(rubric) -> int:
+    return sum(
+        max((level.points for level in criterion.levels.all()), default=0)
+        for criterion in rubric.criteria.prefetch_related("levels")
+    )
