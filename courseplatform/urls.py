@@ -17,4 +17,5 @@ urlpatterns = [
     path("grouping/", include("apps.grouping.urls")),
     path("work/", include("apps.submissions.urls")),
     path("grading/", include("apps.grading.urls")),
+    path("certificates/", include("apps.certificates.urls")),
 ]

@@ -171,6 +171,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Cohort
+        skip_postgeneration_save = True
 
     round = factory.SubFactory(RoundFactory)
     name = factory.Sequence(lambda n: f"Cohort {n}")

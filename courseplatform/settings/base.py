@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.grouping",
     "apps.submissions",
     "apps.grading",
+    "apps.certificates",
     "apps.reviews",
     "apps.demo",
 ]
