@@ -18,4 +18,5 @@ urlpatterns = [
     path("work/", include("apps.submissions.urls")),
     path("grading/", include("apps.grading.urls")),
     path("certificates/", include("apps.certificates.urls")),
+    path("progress/", include("apps.progress.urls")),
 ]

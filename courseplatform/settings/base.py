@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.submissions",
     "apps.grading",
     "apps.certificates",
+    "apps.progress",
     "apps.reviews",
     "apps.demo",
 ]
