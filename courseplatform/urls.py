@@ -19,4 +19,5 @@ urlpatterns = [
     path("grading/", include("apps.grading.urls")),
     path("certificates/", include("apps.certificates.urls")),
     path("progress/", include("apps.progress.urls")),
+    path("plans/", include("apps.plans.urls")),
 ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.grading",
     "apps.certificates",
     "apps.progress",
+    "apps.plans",
     "apps.reviews",
     "apps.demo",
 ]
