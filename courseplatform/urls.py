@@ -20,4 +20,5 @@ urlpatterns = [
     path("certificates/", include("apps.certificates.urls")),
     path("progress/", include("apps.progress.urls")),
     path("plans/", include("apps.plans.urls")),
+    path("reminders/", include("apps.reminders.urls")),
 ]

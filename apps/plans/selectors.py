@@ -12,7 +12,7 @@ from django.http import Http404
 from apps.cohorts.models import Cohort, Placement
 from apps.courses.models import Exercise, Prompt
 from apps.rounds.models import Enrollment
-from apps.submissions.models import Revision, Submission
+from apps.submissions.models import Milestone, Revision, Submission
 
 PLAN_KINDS = (Exercise.Kind.CAREER_PLAN, Exercise.Kind.PROJECT_PLAN)
 _GONE = (Enrollment.Status.DROPPED, Enrollment.Status.DECLINED)
@@ -70,6 +70,11 @@ def shared_plans(*, cohort: Cohort, submission_pk: int | None = None) -> list[Sh
         .select_related("enrollment__user", "exercise__unit")
         .prefetch_related(
             Prefetch("revisions", queryset=latest_revisions, to_attr="newest_first"),
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.select_related("checkin").order_by("target_date"),
+                to_attr="milestone_rows",
+            ),
             Prefetch(
                 "exercise__prompts",
                 queryset=Prompt.objects.order_by("position"),

@@ -4,6 +4,7 @@ from apps.plans import views
 
 app_name = "plans"
 urlpatterns = [
+    path("milestones/<int:milestone_pk>/check-in/", views.checkin, name="checkin"),
     path("cohorts/<int:cohort_pk>/", views.cohort_plans, name="cohort"),
     path("cohorts/<int:cohort_pk>/plans.md", views.cohort_plans_markdown, name="cohort_markdown"),
     path(

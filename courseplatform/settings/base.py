@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.certificates",
     "apps.progress",
     "apps.plans",
+    "apps.reminders",
     "apps.reviews",
     "apps.demo",
 ]
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "courseplatform.context_processors.site",
+                "apps.reminders.context_processors.notifications",
             ],
         },
     },
@@ -156,6 +158,9 @@ STORAGES = {
     },
 }
 
+# The address people reach the site at, for links in emails and calendar feeds.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cohort courses <courses@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST", "")
@@ -189,7 +194,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Beat only enqueues these ticks; what is due lives in the database.
+CELERY_BEAT_SCHEDULE = {
+    "reminders-tick": {"task": "reminders.tick", "schedule": 60.0},
+    "reminders-plan": {"task": "reminders.plan", "schedule": 300.0},
+}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

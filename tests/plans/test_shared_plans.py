@@ -151,5 +151,26 @@ def test_the_plans_page_keeps_its_query_count(
         submit_plan(PlacementFactory(cohort=cohort), plan, {"deliverable": "Something"})
     login(client, reader.enrollment.user)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("plans:cohort", args=[cohort.pk])).status_code == 200
+
+
+def test_milestone_check_ins_show_beside_the_plan(client, cohort_with_plans):
+    cohort, _, author, reader, _ = cohort_with_plans
+    submission = Submission.objects.get(enrollment=author.enrollment)
+    milestone = submission.milestones.create(
+        prompt=submission.exercise.prompts.get(slug="milestones"),
+        position=1,
+        title="Read the paper",
+        target_date="2027-04-01",
+    )
+    login(client, author.enrollment.user)
+    client.post(
+        reverse("plans:checkin", args=[milestone.pk]),
+        {"outcome": "partly", "note": "Halfway through"},
+    )
+
+    login(client, reader.enrollment.user)
+    html = client.get(reverse("plans:cohort", args=[cohort.pk])).content.decode()
+    assert "Partly done" in html and "Halfway through" in html
+    assert client.get(reverse("plans:checkin", args=[milestone.pk])).status_code == 404

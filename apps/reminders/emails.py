@@ -1,0 +1,54 @@
+"""One small function that renders a reminder's email from its template triple and sends it."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+UNSUBSCRIBE_SALT = "reminders.unsubscribe"
+
+
+def unsubscribe_token(user_id: int, kind: str) -> str:
+    return signing.dumps([user_id, kind], salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """The (user id, kind) a link was made for; raises signing.BadSignature if forged."""
+    user_id, kind = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    return int(user_id), str(kind)
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def build_message(reminder, outcome, *, connection=None) -> EmailMultiAlternatives:
+    unsubscribe = absolute(
+        reverse("reminders:unsubscribe", args=[unsubscribe_token(reminder.user_id, reminder.kind)])
+    )
+    context = {
+        **outcome.context,
+        "user": reminder.user,
+        "reminder": reminder,
+        "link": absolute(outcome.url) if outcome.url else settings.SITE_URL,
+        "unsubscribe_url": unsubscribe,
+        "preferences_url": absolute(reverse("reminders:preferences")),
+        "time_zone": reminder.user.time_zone,
+    }
+    base = f"emails/{reminder.kind}"
+    subject = " ".join(render_to_string(f"{base}-subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{base}-body.txt", context),
+        to=[reminder.user.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # A stable id lets a mail system spot the same reminder twice.
+            "Message-ID": f"<reminder-{reminder.pk}@{settings.SITE_URL.split('//')[-1]}>",
+        },
+    )
+    message.attach_alternative(render_to_string(f"{base}-body.html", context), "text/html")
+    return message

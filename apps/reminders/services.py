@@ -1,0 +1,255 @@
+"""Planning reminders into rows, and dispatching the due ones exactly once.
+
+Dispatch claims a batch of due rows with SELECT ... FOR UPDATE SKIP LOCKED
+and marks them `sending` in the same short transaction, so two dispatchers
+never take the same row. Each message is then sent and its row marked `sent`
+on its own, straight away: if the worker dies mid-batch, what it sent stays
+sent, and what it had only claimed is taken up again once the claim is older
+than CLAIM_TIMEOUT. The one gap no database can close is a crash after the
+mail server accepted a message but before the row was updated; it is as
+short as one UPDATE.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from apps.reminders import kinds
+from apps.reminders.emails import build_message
+from apps.reminders.models import (
+    Kind,
+    Notification,
+    Preference,
+    Reminder,
+    ReminderSetting,
+    RoundReminderPause,
+)
+
+logger = logging.getLogger(__name__)
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+QUIET_START, QUIET_END = time(22), time(7)
+PLAN_LOOKBACK = timedelta(hours=6)
+PLAN_LOOKAHEAD = timedelta(hours=48)
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+
+
+def _hours_for(kind: str):
+    """A lookup of each round's hours for this kind; None where the round switched it off."""
+    settings = {s.round_id: s for s in ReminderSetting.objects.filter(kind=kind)}
+    default = kinds.DEFAULT_HOURS[kind]
+
+    def hours(round_id):
+        setting = settings.get(round_id)
+        if setting is None:
+            return default
+        if not setting.is_enabled:
+            return None
+        return default if setting.hours is None else setting.hours
+
+    return hours
+
+
+def reminders_plan(*, now: datetime | None = None) -> int:
+    """Create the rows for every reminder falling due soon; returns how many are new.
+
+    Safe to run as often as wanted: existing (user, kind, occasion) rows are
+    left alone by the unique constraint.
+    """
+    now = now or timezone.now()
+    window = Window(now - PLAN_LOOKBACK, now + PLAN_LOOKAHEAD)
+    created = 0
+    for kind, plan in kinds.PLANNERS.items():
+        rows = [
+            Reminder(
+                user_id=p.user_id,
+                round_id=p.round_id,
+                kind=kind,
+                occasion=p.occasion,
+                due_at=max(p.due_at, window.start),
+            )
+            for p in plan(window, _hours_for(kind))
+        ]
+        before = Reminder.objects.filter(kind=kind).count()
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        created += Reminder.objects.filter(kind=kind).count() - before
+    return created
+
+
+def _due(now: datetime):
+    paused = RoundReminderPause.objects.values("round_id")
+    return (
+        Reminder.objects.filter(
+            Q(status=Reminder.Status.PENDING, due_at__lte=now)
+            | Q(status=Reminder.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+        )
+        .exclude(round_id__in=paused)
+        .order_by("due_at")
+    )
+
+
+def reminders_due_count(*, now: datetime | None = None) -> int:
+    return _due(now or timezone.now()).count()
+
+
+def reminders_claim(*, batch_size: int, now: datetime) -> list[Reminder]:
+    """Take up to batch_size due reminders for this worker alone."""
+    with transaction.atomic():
+        ids = list(
+            _due(now).select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch_size]
+        )
+        Reminder.objects.filter(pk__in=ids).update(
+            status=Reminder.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return list(Reminder.objects.filter(pk__in=ids).select_related("user", "round"))
+
+
+def _quiet_until(reminder: Reminder, now: datetime) -> datetime | None:
+    """If it is night where the recipient lives, the next 07:00 there."""
+    zone = ZoneInfo(reminder.user.time_zone)
+    local = now.astimezone(zone)
+    if QUIET_END <= local.time() < QUIET_START:
+        return None
+    morning = local.date() + timedelta(days=1 if local.time() >= QUIET_START else 0)
+    return datetime.combine(morning, QUIET_END, tzinfo=zone)
+
+
+def _opted_out(reminders: list[Reminder]) -> set[tuple[int, str]]:
+    """(user, kind) pairs that should get no email, by choice or because of the digest."""
+    users = {r.user_id for r in reminders}
+    out = set(
+        Preference.objects.filter(user_id__in=users, email=False).values_list("user_id", "kind")
+    )
+    for user_id in kinds.digest_subscribers(users):
+        out |= {(user_id, kind) for kind in kinds.FACILITATOR_KINDS}
+    return out
+
+
+def _finish(reminder: Reminder, claimed_at: datetime, **changes) -> bool:
+    """Record the outcome, unless another dispatcher has taken the claim over since."""
+    return bool(
+        Reminder.objects.filter(
+            pk=reminder.pk, status=Reminder.Status.SENDING, claimed_at=claimed_at
+        ).update(**changes)
+    )
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    skipped: int = 0
+    deferred: int = 0
+    failed: int = 0
+
+
+def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) -> DispatchResult:
+    """Claim a batch of due reminders and send, skip, defer or fail each one."""
+    now = now or timezone.now()
+    claimed = reminders_claim(batch_size=batch_size, now=now)
+    result = DispatchResult()
+    if not claimed:
+        return result
+    opted_out = _opted_out(claimed)
+    by_kind: dict[str, list[Reminder]] = {}
+    for reminder in claimed:
+        by_kind.setdefault(reminder.kind, []).append(reminder)
+    outcomes = {}
+    for kind, group in by_kind.items():
+        outcomes.update(kinds.check(kind, group, now))
+
+    connection = get_connection()
+    try:
+        for reminder in claimed:
+            outcome = outcomes[reminder.pk]
+            if (reminder.user_id, reminder.kind) in opted_out:
+                outcome = kinds.Outcome("the person switched this kind of reminder off")
+            if outcome.skip_reason:
+                _finish(
+                    reminder, now, status=Reminder.Status.SKIPPED, skip_reason=outcome.skip_reason
+                )
+                result.skipped += 1
+            elif outcome.reschedule_to:
+                _finish(reminder, now, status=Reminder.Status.PENDING, due_at=outcome.reschedule_to)
+                result.deferred += 1
+            elif (morning := _quiet_until(reminder, now)) is not None:
+                _finish(
+                    reminder,
+                    now,
+                    status=Reminder.Status.PENDING,
+                    due_at=morning,
+                    deferred_count=F("deferred_count") + 1,
+                )
+                result.deferred += 1
+            else:
+                _send_one(reminder, outcome, connection, now, result)
+    finally:
+        connection.close()
+    return result
+
+
+def _send_one(reminder, outcome, connection, now, result) -> None:
+    try:
+        message = build_message(reminder, outcome, connection=connection)
+        message.send()
+    except Exception as error:  # noqa: BLE001 - any failure is recorded on the row
+        logger.warning("Reminder %s failed: %s", reminder.pk, error)
+        final = reminder.attempts >= MAX_ATTEMPTS
+        _finish(
+            reminder,
+            now,
+            status=Reminder.Status.FAILED if final else Reminder.Status.PENDING,
+            due_at=now + timedelta(minutes=5 * reminder.attempts),
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        result.failed += 1
+        return
+    if _finish(reminder, now, status=Reminder.Status.SENT, sent_at=timezone.now()):
+        Notification.objects.create(
+            user_id=reminder.user_id,
+            reminder=reminder,
+            title=outcome.subject,
+            body=message.body,
+            url=outcome.url,
+        )
+    result.sent += 1
+
+
+def reminder_resend(*, reminder: Reminder) -> None:
+    """Put a failed (or skipped) reminder back in the queue, due now."""
+    Reminder.objects.filter(pk=reminder.pk).exclude(status=Reminder.Status.SENT).update(
+        status=Reminder.Status.PENDING,
+        due_at=timezone.now(),
+        attempts=0,
+        last_error="",
+        skip_reason="",
+    )
+
+
+def round_reminders_pause(*, round, by) -> None:
+    RoundReminderPause.objects.get_or_create(round=round, defaults={"paused_by": by})
+
+
+def round_reminders_resume(*, round) -> None:
+    RoundReminderPause.objects.filter(round=round).delete()
+
+
+def preference_set(*, user, kind: str, email: bool) -> None:
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown reminder kind {kind!r}")
+    Preference.objects.update_or_create(user=user, kind=kind, defaults={"email": email})
+
+
+def notifications_mark_read(*, user) -> None:
+    Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
