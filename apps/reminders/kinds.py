@@ -37,6 +37,8 @@ DEFAULT_HOURS = {
     Kind.FACILITATOR_DIGEST: 0,
 }
 FACILITATOR_KINDS = (Kind.GRADING_WAITING, Kind.ATTENDANCE_MISSING)
+# The longest lead a round may set; events further ahead are planned later.
+MAX_LEAD = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -75,19 +77,22 @@ def plan_meeting_tomorrow(window, hours):
     meetings = Meeting.objects.filter(
         is_cancelled=False,
         cohort__published_at__isnull=False,
-        starts_at__gt=window.start + timedelta(hours=hours),
-        starts_at__lte=window.end + timedelta(hours=hours),
+        starts_at__gt=window.start,
+        starts_at__lte=window.end + MAX_LEAD,
     ).select_related("cohort")
-    meetings = [m for m in meetings if hours(m.cohort.round_id) is not None]
-    members = _participants_of({m.cohort_id for m in meetings})
+    due = {}
     for meeting in meetings:
         lead = hours(meeting.cohort.round_id)
+        if (
+            lead is not None
+            and window.start < meeting.starts_at - timedelta(hours=lead) <= window.end
+        ):
+            due[meeting] = meeting.starts_at - timedelta(hours=lead)
+    members = _participants_of({m.cohort_id for m in due})
+    for meeting, due_at in due.items():
         for enrollment in members[meeting.cohort_id]:
             yield Planned(
-                enrollment.user_id,
-                meeting.cohort.round_id,
-                f"meeting:{meeting.pk}",
-                meeting.starts_at - timedelta(hours=lead),
+                enrollment.user_id, meeting.cohort.round_id, f"meeting:{meeting.pk}", due_at
             )
 
 
@@ -156,7 +161,7 @@ def check_meeting_tomorrow(reminders, now):
 
 def plan_exercise_due(window, hours):
     schedule = RoundUnit.objects.filter(
-        due_at__gt=window.start, due_at__lte=window.end + timedelta(hours=72)
+        due_at__gt=window.start, due_at__lte=window.end + MAX_LEAD
     ).filter(Exists(Exercise.objects.filter(unit_id=OuterRef("unit_id"))))
     entries = [e for e in schedule if hours(e.round_id) is not None]
     enrollments = defaultdict(list)
