@@ -1,8 +1,11 @@
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from apps.accounts.models import User
+from apps.cohorts.models import Cohort
 from apps.courses.models import Course, Exercise
 
 pytestmark = pytest.mark.django_db
@@ -15,18 +18,23 @@ def test_demo_data_is_refused_outside_demo_mode(settings):
     assert not User.objects.exists()
 
 
-def test_loading_the_demo_twice_gives_one_course_and_three_logins(settings):
+def test_loading_the_demo_twice_gives_one_course_round_and_cohort(settings):
     settings.DEMO_MODE = True
     call_command("load_demo")
     call_command("load_demo")
 
     assert Course.objects.count() == 1
-    assert set(User.objects.values_list("email", flat=True)) == {
-        "participant@example.com",
-        "facilitator@example.com",
-        "admin@example.com",
-    }
+    emails = set(User.objects.values_list("email", flat=True))
+    assert {"participant@example.com", "facilitator@example.com", "admin@example.com"} <= emails
     assert User.objects.get(email="admin@example.com").is_superuser
+    cohort = Cohort.objects.get()
+    assert cohort.is_published and cohort.placements.count() == 5
+    assert cohort.facilitators.get().user.email == "facilitator@example.com"
+    units = Course.objects.get().units.count()
+    assert cohort.meetings.count() == units
+    # Tuesdays 19:00 for the facilitator in New York, whatever the season.
+    local = cohort.meetings.first().starts_at.astimezone(ZoneInfo("America/New_York"))
+    assert (local.weekday(), local.hour) == (1, 19)
 
 
 def test_the_demo_participant_sees_the_contributing_session_with_both_plans(client, settings):
