@@ -1,16 +1,45 @@
-"""Writes to rounds: schedules, applications, enrollment status and availability."""
+"""Writes to rounds: schedules, applications, enrollment status, availability and imports."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from django.db import transaction
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from apps.rounds import weekgrid
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round, RoundUnit
 
+# Statuses in which a person may still say when they can meet.
+AVAILABILITY_EDITABLE = (
+    Enrollment.Status.APPLIED,
+    Enrollment.Status.ACCEPTED,
+    Enrollment.Status.ACTIVE,
+)
+MAX_COHORTS_CHOICES = range(1, 6)
+_BATCH = 500
+
 
 class RoundError(Exception):
     """A round operation that cannot be done, with a message for people."""
+
+
+class AlreadyEnrolled(RoundError):
+    """The person already has a place (or an application) in this round."""
+
+
+class EnrollmentImportError(RoundError):
+    """A problem with one row of an import file; nothing of the file is imported."""
+
+    def __init__(self, row: int, column: str, problem: str):
+        self.row, self.column, self.problem = row, column, problem
+        where = f"Row {row}, column “{column}”" if column else f"Row {row}"
+        super().__init__(f"{where}: {problem}")
 
 
 @transaction.atomic
@@ -36,6 +65,70 @@ def round_schedule_units(*, round: Round) -> list[RoundUnit]:
     return entries
 
 
+def enrollment_apply(
+    *,
+    round: Round,
+    user,
+    motivation: str,
+    experience: int,
+    now: datetime | None = None,
+) -> Enrollment:
+    """Apply to a round as a participant.
+
+    Refuses outside the application window, and refuses a second application
+    (including one racing the first, e.g. a double-click) with AlreadyEnrolled.
+    """
+    now = now or timezone.now()
+    if Enrollment.objects.filter(round=round, user=user).exists():
+        raise AlreadyEnrolled("You have already applied to this round.")
+    if now < round.applications_open_at:
+        opens = timezone.localtime(round.applications_open_at)
+        raise RoundError(
+            f"Applications for this round open on {opens.day} {opens:%B %Y at %H:%M} "
+            f"({timezone.get_current_timezone_name()} time)."
+        )
+    if now >= round.applications_close_at:
+        raise RoundError("Applications for this round have closed.")
+    try:
+        with transaction.atomic():
+            return Enrollment.objects.create(
+                round=round,
+                user=user,
+                role=Enrollment.Role.PARTICIPANT,
+                status=Enrollment.Status.APPLIED,
+                motivation=motivation.strip(),
+                experience=experience,
+            )
+    except IntegrityError:
+        raise AlreadyEnrolled("You have already applied to this round.") from None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    changed: int
+    skipped: int
+
+
+def _enrollments_move(enrollments: QuerySet[Enrollment], to: str) -> StatusChange:
+    # One conditional update: rows that are no longer "applied" when it runs
+    # (someone else acted first) are simply not counted as changed.
+    total = enrollments.count()
+    changed = Enrollment.objects.filter(
+        pk__in=enrollments.values("pk"), status=Enrollment.Status.APPLIED
+    ).update(status=to, status_changed_at=timezone.now())
+    return StatusChange(changed=changed, skipped=total - changed)
+
+
+def enrollments_accept(*, enrollments: QuerySet[Enrollment]) -> StatusChange:
+    """Accept applications; only those still "applied" change, the rest are skipped."""
+    return _enrollments_move(enrollments, Enrollment.Status.ACCEPTED)
+
+
+def enrollments_decline(*, enrollments: QuerySet[Enrollment]) -> StatusChange:
+    """Decline applications; only those still "applied" change, the rest are skipped."""
+    return _enrollments_move(enrollments, Enrollment.Status.DECLINED)
+
+
 def availability_set(
     *, enrollment: Enrollment, cells: set[weekgrid.Cell], time_zone: str
 ) -> list[weekgrid.Interval]:
@@ -53,3 +146,200 @@ def availability_set(
         enrollment.availability_updated_at = timezone.now()
         enrollment.save(update_fields=["availability_time_zone", "availability_updated_at"])
     return intervals
+
+
+@transaction.atomic
+def availability_save(
+    *,
+    enrollment: Enrollment,
+    cells: set[weekgrid.Cell],
+    time_zone: str,
+    max_cohorts: int | None = None,
+) -> list[weekgrid.Interval]:
+    """Save what the availability page sends: the week's cells and, for facilitators,
+    how many cohorts they can run. Returns the stored UTC intervals."""
+    if enrollment.status not in AVAILABILITY_EDITABLE:
+        raise RoundError(
+            f"Your place in this round is “{enrollment.get_status_display()}”, "
+            "so your availability can no longer be changed."
+        )
+    if max_cohorts is not None:
+        if not enrollment.is_facilitator:
+            raise RoundError("Only facilitators say how many cohorts they can run.")
+        # A larger number an admin agreed may be kept, but not chosen here.
+        if max_cohorts not in MAX_COHORTS_CHOICES and max_cohorts != enrollment.max_cohorts:
+            raise RoundError("Choose between 1 and 5 cohorts.")
+        enrollment.max_cohorts = max_cohorts
+        enrollment.save(update_fields=["max_cohorts"])
+    return availability_set(enrollment=enrollment, cells=cells, time_zone=time_zone)
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One checked row of an enrollment import; None means "not given"."""
+
+    row: int
+    email: str
+    name: str = ""
+    role: str | None = None
+    time_zone: str | None = None
+    experience: int | None = None
+    max_cohorts: int | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    users_created: int
+    enrollments_created: int
+    enrollments_updated: int
+    enrollments_unchanged: int
+
+    @property
+    def rows(self) -> int:
+        return self.enrollments_created + self.enrollments_updated + self.enrollments_unchanged
+
+    def __str__(self) -> str:
+        def count(n: int, thing: str) -> str:
+            return f"{n} {thing}{'' if n == 1 else 's'}"
+
+        return (
+            f"{count(self.enrollments_created, 'new enrollment')}, "
+            f"{self.enrollments_updated} updated, {self.enrollments_unchanged} unchanged; "
+            f"{count(self.users_created, 'new account')}."
+        )
+
+
+def _chunks(items: list, size: int = _BATCH) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _users_by_email(emails: list[str]) -> dict:
+    """Existing people by lower-cased address: their login address, or another
+    address they have added to their account."""
+    User = get_user_model()
+    found = {}
+    for chunk in _chunks(emails):
+        users = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk)
+        found.update({user.email_lower: user for user in users})
+        missing = [email for email in chunk if email not in found]
+        if missing:
+            addresses = (
+                EmailAddress.objects.annotate(email_lower=Lower("email"))
+                .filter(email_lower__in=missing)
+                .select_related("user")
+                .order_by("-verified")
+            )
+            for address in addresses:
+                found.setdefault(address.email_lower, address.user)
+    return found
+
+
+@transaction.atomic
+def enrollments_import(*, round: Round, rows: list[ImportRow]) -> ImportSummary:
+    """Create or update the round's enrollments from checked import rows, all or nothing.
+
+    People are matched by email address ignoring case, and created (without a
+    usable password, so they set one through password reset) when missing.
+    A value left blank keeps what an existing enrollment has, or takes the
+    default for a new one. The name and zone fill in new accounts only: an
+    existing person's own choices are theirs to change.
+    Reads and writes in batches rather than row by row, so thousands of rows
+    take a few dozen queries.
+    """
+    User = get_user_model()
+    emails = [row.email for row in rows]
+    users = _users_by_email(emails)
+
+    new_rows = [row for row in rows if row.email not in users]
+    User.objects.bulk_create(
+        User(
+            email=row.email,
+            display_name=row.name,
+            time_zone=row.time_zone or "UTC",
+            password=make_password(None),
+        )
+        for row in new_rows
+    )
+    # Not every database hands back primary keys from a bulk insert; read them.
+    users.update(_users_by_email([row.email for row in new_rows]))
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=users[row.email], email=row.email, primary=True, verified=False)
+        for row in new_rows
+    )
+    nameless = []
+    for row in rows:
+        user = users[row.email]
+        if row.name and not user.display_name:
+            user.display_name = row.name
+            nameless.append(user)
+    User.objects.bulk_update(nameless, ["display_name"], batch_size=_BATCH)
+
+    seen: dict[int, ImportRow] = {}
+    for row in rows:
+        first = seen.setdefault(users[row.email].pk, row)
+        if first is not row:
+            raise EnrollmentImportError(
+                row.row,
+                "email",
+                f"{row.email} belongs to the same person as {first.email} in row {first.row}.",
+            )
+
+    existing = {}
+    user_ids = list(seen)
+    for chunk in _chunks(user_ids):
+        existing.update(
+            {e.user_id: e for e in Enrollment.objects.filter(round=round, user_id__in=chunk)}
+        )
+
+    now = timezone.now()
+    to_create, to_update, unchanged = [], [], 0
+    for row in rows:
+        user = users[row.email]
+        enrollment = existing.get(user.pk)
+        if enrollment is None:
+            to_create.append(
+                Enrollment(
+                    round=round,
+                    user=user,
+                    role=row.role or Enrollment.Role.PARTICIPANT,
+                    status=row.status or Enrollment.Status.APPLIED,
+                    experience=row.experience
+                    if row.experience is not None
+                    else Enrollment.Experience.NEW,
+                    max_cohorts=row.max_cohorts or 1,
+                )
+            )
+            continue
+        changes = {
+            field: value
+            for field, value in [
+                ("role", row.role),
+                ("status", row.status),
+                ("experience", row.experience),
+                ("max_cohorts", row.max_cohorts),
+            ]
+            if value is not None and getattr(enrollment, field) != value
+        }
+        if not changes:
+            unchanged += 1
+            continue
+        if "status" in changes:
+            changes["status_changed_at"] = now
+        for field, value in changes.items():
+            setattr(enrollment, field, value)
+        to_update.append(enrollment)
+
+    Enrollment.objects.bulk_create(to_create, batch_size=_BATCH)
+    Enrollment.objects.bulk_update(
+        to_update,
+        ["role", "status", "experience", "max_cohorts", "status_changed_at"],
+        batch_size=_BATCH,
+    )
+    return ImportSummary(
+        users_created=len(new_rows),
+        enrollments_created=len(to_create),
+        enrollments_updated=len(to_update),
+        enrollments_unchanged=unchanged,
+    )

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.rounds import views
 
 app_name = "rounds"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.round_list, name="list"),
+    path("<slug:slug>/", views.round_detail, name="detail"),
+    path("<slug:slug>/apply/", views.apply, name="apply"),
+    path("<slug:slug>/availability/", views.availability, name="availability"),
+]

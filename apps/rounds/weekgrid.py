@@ -63,14 +63,22 @@ def _week_start_utc(week_of: date) -> datetime:
     return datetime.combine(monday_of(week_of), time(0), tzinfo=UTC)
 
 
+def _offset_minutes(zone: str, week_of: date) -> int:
+    """The zone's UTC offset at noon on the reference Monday, in minutes.
+
+    One offset serves the whole reference week, so the local week and the
+    UTC week correspond one to one even when the clocks change during it;
+    converting each cell at its own date would map two local hours onto the
+    same UTC hour in such a week.
+    """
+    noon = datetime.combine(monday_of(week_of), time(12), tzinfo=ZoneInfo(zone))
+    return int(noon.utcoffset().total_seconds() // 60)
+
+
 def local_to_week_minute(zone: str, week_of: date, weekday: int, minute: int) -> int:
-    """The UTC week minute of a local weekday and time during the reference week."""
-    local_day = monday_of(week_of) + timedelta(days=weekday)
-    local = datetime.combine(local_day, time(0), tzinfo=ZoneInfo(zone)) + timedelta(minutes=minute)
-    # Adding a timedelta to an aware datetime keeps wall-clock arithmetic;
-    # normalise through UTC so a DST gap resolves to a real instant.
-    utc = local.astimezone(UTC)
-    return int((utc - _week_start_utc(week_of)).total_seconds() // 60) % MINUTES_PER_WEEK
+    """The UTC week minute of a local weekday and time, at the reference week's offset."""
+    local_minute = weekday * MINUTES_PER_DAY + minute
+    return (local_minute - _offset_minutes(zone, week_of)) % MINUTES_PER_WEEK
 
 
 def cells_to_intervals(
@@ -97,10 +105,10 @@ def intervals_to_cells(
 
 
 def slot_in_zone(slot_start: int, *, zone: str, week_of: date) -> tuple[int, time]:
-    """The local weekday and time in a zone of a UTC week minute during the reference week."""
-    instant = _week_start_utc(week_of) + timedelta(minutes=slot_start)
-    local = instant.astimezone(ZoneInfo(zone))
-    return local.weekday(), local.time().replace(second=0, microsecond=0)
+    """The local weekday and time in a zone of a UTC week minute, at the reference week's offset."""
+    local_minute = (slot_start + _offset_minutes(zone, week_of)) % MINUTES_PER_WEEK
+    day, minute = divmod(local_minute, MINUTES_PER_DAY)
+    return day, time(minute // 60, minute % 60)
 
 
 def occurrence(*, zone: str, weekday: int, local_time: time, week_of: date) -> datetime:

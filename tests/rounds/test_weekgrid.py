@@ -89,3 +89,11 @@ weeks = st.sampled_from([WINTER, SUMMER, date(2027, 3, 29), date(2027, 10, 4)])
 def test_cells_survive_a_round_trip_through_utc(cells, zone, week_of):
     stored = cells_to_intervals(cells, zone=zone, week_of=week_of)
     assert intervals_to_cells(stored, zone=zone, week_of=week_of) == cells
+
+
+def test_a_reference_week_with_a_clock_change_still_reads_back_the_same_cells():
+    # New Zealand leaves summer time on Sunday 4 April 2027, inside this week.
+    week = date(2027, 3, 29)
+    cells = {(6, 23 * 60 + 30), (0, 0)}
+    stored = cells_to_intervals(cells, zone="Pacific/Auckland", week_of=week)
+    assert intervals_to_cells(stored, zone="Pacific/Auckland", week_of=week) == cells

@@ -1,0 +1,88 @@
+"""Reads for the round pages, shaped so each page costs a fixed number of queries."""
+
+from datetime import datetime
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
+
+from apps.rounds import weekgrid
+from apps.rounds.models import Enrollment, Round, RoundUnit
+
+
+def rounds_visible_to(user) -> QuerySet[Round]:
+    """Rounds of published courses, plus any round the person is enrolled in; staff see all."""
+    rounds = Round.objects.select_related("course")
+    if user.is_staff:
+        return rounds
+    enrolled = Enrollment.objects.filter(round=OuterRef("pk"), user=user)
+    return rounds.filter(Q(course__is_published=True) | Exists(enrolled))
+
+
+def rounds_open_for_applications(*, user, now: datetime) -> QuerySet[Round]:
+    return (
+        rounds_visible_to(user)
+        .filter(applications_open_at__lte=now, applications_close_at__gt=now)
+        .order_by("applications_close_at", "starts_on")
+    )
+
+
+def enrollments_of(*, user) -> list[Enrollment]:
+    """The person's own places in rounds, most recent round first, with hours available."""
+    enrollments = _with_hours(
+        Enrollment.objects.filter(user=user).select_related("round__course")
+    ).order_by("-round__starts_on")
+    return [_hours(enrollment) for enrollment in enrollments]
+
+
+def round_for_user(*, user, slug: str) -> Round:
+    try:
+        return rounds_visible_to(user).get(slug=slug)
+    except Round.DoesNotExist:
+        raise Http404("No such round.") from None
+
+
+def round_schedule(*, round: Round) -> list[RoundUnit]:
+    return list(round.schedule.select_related("unit").order_by("week_starts_on", "unit__number"))
+
+
+def _with_hours(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    return enrollments.annotate(
+        available_minutes=Sum(F("availability__end") - F("availability__start"))
+    )
+
+
+def _hours(enrollment: Enrollment | None) -> Enrollment | None:
+    if enrollment is not None:
+        enrollment.available_hours = (enrollment.available_minutes or 0) / 60
+    return enrollment
+
+
+def enrollment_in(*, user, round: Round) -> Enrollment | None:
+    """The person's own enrollment in a round, if any, with the minutes a week they gave."""
+    return _hours(_with_hours(Enrollment.objects.filter(user=user, round=round)).first())
+
+
+def enrollment_for_availability(*, user, slug: str) -> Enrollment:
+    """The person's own enrollment in the round; anyone else's, or none, is a 404.
+
+    Staff are no exception: availability is entered by the person it belongs to.
+    """
+    try:
+        return Enrollment.objects.select_related("round__course", "user").get(
+            user=user, round__slug=slug
+        )
+    except Enrollment.DoesNotExist:
+        raise Http404("You have no place in this round.") from None
+
+
+def availability_cells(*, enrollment: Enrollment, zone: str) -> set[weekgrid.Cell]:
+    """The stored availability as the cells of a weekly grid in the given zone.
+
+    The zone is the person's current one, not the one they entered it in, so
+    someone who has moved (or whose zone changed its rules) sees what the
+    stored UTC times now mean for them.
+    """
+    intervals = enrollment.availability.values_list("start", "end")
+    return weekgrid.intervals_to_cells(
+        list(intervals), zone=zone, week_of=enrollment.round.starts_on
+    )
