@@ -21,4 +21,5 @@ urlpatterns = [
     path("progress/", include("apps.progress.urls")),
     path("plans/", include("apps.plans.urls")),
     path("reminders/", include("apps.reminders.urls")),
+    path("demo/", include("apps.demo.urls")),
 ]
