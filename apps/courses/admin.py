@@ -57,6 +57,11 @@ class OrderedFormSet(nested_admin.NestedInlineFormSet):
 
     def clean(self):
         super().clean()
+        if getattr(self, "sortable_field_name", None):
+            # Drag-and-drop inlines are renumbered in page order when saved, so a
+            # tie typed by hand is settled by which row comes first.
+            self._break_ties()
+            return
         seen = set()
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
@@ -67,6 +72,16 @@ class OrderedFormSet(nested_admin.NestedInlineFormSet):
                     f"Two rows have {self.order_field} {data[self.order_field]}; give each its own."
                 )
             seen.add(data[self.order_field])
+
+    def _break_ties(self) -> None:
+        taken = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get(self.order_field) is None:
+                continue
+            while data[self.order_field] in taken:
+                data[self.order_field] += 1
+            taken.add(data[self.order_field])
 
     def save(self, commit=True):
         siblings = self.model.objects.filter(**{self.fk.name: self.instance})
@@ -197,7 +212,9 @@ class CourseAdmin(nested_admin.NestedModelAdmin):
         for course in queryset:
             try:
                 copy = course_duplicate(
-                    course=course, slug=_free_slug(course.slug), title=f"{course.title} (copy)"
+                    course=course,
+                    slug=_free_slug(course.slug),
+                    title=_copy_title(course.title),
                 )
             except CourseError as error:
                 self.message_user(request, str(error), messages.ERROR)
@@ -207,8 +224,18 @@ class CourseAdmin(nested_admin.NestedModelAdmin):
                 )
 
 
+def _copy_title(title: str) -> str:
+    limit = Course._meta.get_field("title").max_length - len(" (copy)")
+    return f"{title[:limit]} (copy)"
+
+
 def _free_slug(slug: str) -> str:
-    candidate, n = slugify(f"{slug}-copy"), 2
-    while Course.objects.filter(slug=candidate).exists():
-        candidate, n = slugify(f"{slug}-copy-{n}"), n + 1
-    return candidate
+    """The first of slug-copy, slug-copy-2, ... not taken, shortened to fit the field."""
+    limit = Course._meta.get_field("slug").max_length
+    n = 1
+    while True:
+        suffix = "-copy" if n == 1 else f"-copy-{n}"
+        candidate = slugify(slug[: limit - len(suffix)].rstrip("-") + suffix)
+        if not Course.objects.filter(slug=candidate).exists():
+            return candidate
+        n += 1

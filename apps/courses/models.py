@@ -1,14 +1,22 @@
 """Course content: what a course teaches, independent of any run of it."""
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+# The same rules as the course files, so whatever the admin saves exports and imports again.
+validate_slug = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lower-case letters, digits and single hyphens."
+)
+validate_web_link = URLValidator(
+    schemes=["http", "https"], message="Enter an http:// or https:// link."
+)
+
 
 class Course(models.Model):
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, validators=[validate_slug])
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True, help_text="Markdown, shown on the course page.")
     is_published = models.BooleanField(
@@ -36,7 +44,7 @@ class Rubric(models.Model):
     """Criteria with ordered levels, used by facilitators and peer reviewers."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="rubrics")
-    slug = models.SlugField()
+    slug = models.SlugField(validators=[validate_slug])
     title = models.CharField(max_length=200)
 
     class Meta:
@@ -52,7 +60,7 @@ class Rubric(models.Model):
 class Criterion(models.Model):
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveIntegerField()
-    slug = models.SlugField()
+    slug = models.SlugField(validators=[validate_slug])
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text="Markdown.")
 
@@ -98,7 +106,7 @@ class Unit(models.Model):
     number = models.PositiveIntegerField(
         help_text="Session number, from 1.", validators=[MinValueValidator(1)]
     )
-    slug = models.SlugField()
+    slug = models.SlugField(validators=[validate_slug])
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True, help_text="Markdown, shown above the resources.")
 
@@ -136,7 +144,7 @@ class Resource(models.Model):
     title = models.CharField(max_length=300)
     authors = models.CharField(max_length=300, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
-    url = models.URLField("link", max_length=1000)
+    url = models.URLField("link", max_length=1000, validators=[validate_web_link])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     is_core = models.BooleanField(
         "core", default=True, help_text="Core resources come first; the rest are optional."
@@ -170,7 +178,7 @@ class Exercise(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="exercises")
     position = models.PositiveIntegerField()
-    slug = models.SlugField()
+    slug = models.SlugField(validators=[validate_slug])
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FREE_RESPONSE)
     instructions = models.TextField(blank=True, help_text="Markdown.")
@@ -201,7 +209,7 @@ class Prompt(models.Model):
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="prompts")
     position = models.PositiveIntegerField()
-    slug = models.SlugField()
+    slug = models.SlugField(validators=[validate_slug])
     text = models.TextField("question")
     help_text = models.TextField(
         "help", blank=True, help_text="Markdown, shown under the question."
