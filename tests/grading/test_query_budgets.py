@@ -1,0 +1,97 @@
+"""Each grading page costs the same number of queries however large the cohort."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from apps.submissions.models import CriterionScore, Feedback
+from tests.factories import CohortFactory, ExerciseFactory, UnitFactory
+from tests.grading import SUBMITTED_AT, build_course, login, place, submitted
+
+pytestmark = pytest.mark.django_db
+
+# Session and user (2), then the page's own reads.
+HOME_QUERIES = 5  # is a grader, count, cohorts with their waiting work
+QUEUE_QUERIES = 8  # cohort, exercises, counts, page count, page, oldest waiting
+GRADE_QUERIES = 9  # submission, rubric (2), revision, feedback with scores (2), prompts
+
+SIZES = [8, 200]
+
+
+def crowded(size: int):
+    """A cohort of `size` participants with work in every status, beside other cohorts."""
+    course = build_course()
+    second = ExerciseFactory(
+        unit=UnitFactory(course=course.round.course, number=2), rubric=course.exercise.rubric
+    )
+    statuses = ["submitted", "submitted", "returned", "accepted"]
+    for n in range(size):
+        participant = place(course)
+        at = SUBMITTED_AT + timedelta(minutes=n)
+        submitted(participant, course.exercise, at=at, status=statuses[n % 4], late=n % 3 == 0)
+        submitted(participant, second, at=at, revisions=2)
+    for _ in range(3):
+        other = CohortFactory(round=course.round)
+        other.facilitators.add(course.facilitator)
+        submitted(place(course, cohort=other), course.exercise)
+    build_course(participants=2)  # another round altogether
+    return course
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_grading_home_query_count_is_fixed(client, django_assert_max_num_queries, size):
+    course = crowded(size)
+    login(client, course.facilitator.user)
+
+    with django_assert_max_num_queries(HOME_QUERIES):
+        response = client.get(reverse("grading:home"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("grading/cohorts/") == 4
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_grading_home_query_count_is_fixed_for_staff(
+    staff_client, django_assert_max_num_queries, size
+):
+    crowded(size)
+
+    with django_assert_max_num_queries(HOME_QUERIES - 1):  # staff need no grader check
+        response = staff_client.get(reverse("grading:home"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("query", ["", "status=all", "status=accepted&page=2"])
+def test_queue_query_count_is_fixed(client, django_assert_max_num_queries, size, query):
+    course = crowded(size)
+    login(client, course.facilitator.user)
+    url = reverse("grading:queue", args=[course.cohort.pk])
+
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        response = client.get(f"{url}?{query}")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_grading_page_query_count_is_fixed(client, django_assert_max_num_queries, size):
+    course = crowded(size)
+    work = submitted(place(course), course.exercise, revisions=size // 8)
+    for revision in work.revisions.all():
+        feedback = Feedback.objects.create(
+            submission=work, revision=revision, grader=course.facilitator.user,
+            decision="returned", comment="Again.", points=1, max_points=6,
+        )  # fmt: skip
+        CriterionScore.objects.create(
+            feedback=feedback, criterion=course.criteria[0], level=course.level(0, 2)
+        )
+    login(client, course.facilitator.user)
+
+    with django_assert_max_num_queries(GRADE_QUERIES):
+        response = client.get(reverse("grading:grade", args=[work.pk]))
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card feedback"') == size // 8
