@@ -1,13 +1,30 @@
 """Writes to cohorts: forming them, placing people, scheduling and recording meetings."""
 
-from datetime import timedelta
+import logging
+from collections.abc import Mapping
+from datetime import time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from apps.cohorts.models import Cohort, Meeting, Placement
+from apps.accounts.models import User
+from apps.accounts.timezones import is_valid_timezone
+from apps.cohorts.models import (
+    Attendance,
+    CalendarFeed,
+    Cohort,
+    Meeting,
+    Placement,
+    new_calendar_token,
+)
 from apps.rounds import weekgrid
 from apps.rounds.models import Enrollment, Round
+
+logger = logging.getLogger(__name__)
+
+# Enrollments in these states no longer belong to a cohort's membership; a
+# dropped participant keeps their placement as a record of where they were.
+GONE_STATUSES = (Enrollment.Status.DROPPED, Enrollment.Status.DECLINED)
 
 
 class CohortError(Exception):
@@ -61,7 +78,7 @@ def meetings_schedule(*, cohort: Cohort) -> list[Meeting]:
 
     Each meeting falls in its unit's week at the cohort's local weekday and
     time, converted to UTC with that week's offset. Meetings already held are
-    left where they were.
+    left where they were, and so is one whose new time would already be past.
     """
     now = timezone.now()
     length = timedelta(minutes=cohort.round.meeting_minutes)
@@ -78,7 +95,10 @@ def meetings_schedule(*, cohort: Cohort) -> list[Meeting]:
             unit=entry.unit,
             defaults={"starts_at": starts_at, "ends_at": starts_at + length},
         )
-        if not created and meeting.starts_at > now and meeting.starts_at != starts_at:
+        moved = (meeting.starts_at, meeting.ends_at) != (starts_at, starts_at + length)
+        # Only a meeting still to come moves, and never into the past: people
+        # cannot attend a meeting that has already happened.
+        if not created and moved and meeting.starts_at > now and starts_at > now:
             meeting.starts_at, meeting.ends_at = starts_at, starts_at + length
             meeting.save(update_fields=["starts_at", "ends_at"])
         meetings.append(meeting)
@@ -98,3 +118,186 @@ def cohort_publish(*, cohort: Cohort) -> None:
     Enrollment.objects.filter(facilitated_cohorts=cohort, status=Enrollment.Status.ACCEPTED).update(
         status=Enrollment.Status.ACTIVE, status_changed_at=timezone.now()
     )
+
+
+def cohort_slot_start(*, round: Round, time_zone: str, weekday: int, local_time: time) -> int:
+    """The UTC week minute of a local slot during the round's first week, as grouping uses."""
+    minute = local_time.hour * 60 + local_time.minute
+    return weekgrid.local_to_week_minute(time_zone, round.starts_on, weekday, minute)
+
+
+@transaction.atomic
+def cohort_reschedule(
+    *, cohort: Cohort, weekday: int, local_time: time, time_zone: str | None = None
+) -> Cohort:
+    """Move a cohort's weekly slot to another local weekday and time (and zone).
+
+    Meetings still to come move to the new slot; those already held stay as
+    they were, so their attendance keeps its date.
+    """
+    if not 0 <= weekday <= 6:
+        raise CohortError("Pick a weekday from Monday to Sunday.")
+    zone = time_zone or cohort.time_zone
+    if not is_valid_timezone(zone):
+        raise CohortError(f"“{zone}” is not a time zone we know.")
+    cohort.time_zone = zone
+    cohort.weekday = weekday
+    cohort.local_time = local_time.replace(second=0, microsecond=0)
+    cohort.slot_start = cohort_slot_start(
+        round=cohort.round, time_zone=zone, weekday=weekday, local_time=cohort.local_time
+    )
+    cohort.save(update_fields=["time_zone", "weekday", "local_time", "slot_start"])
+    if cohort.is_published:
+        meetings_schedule(cohort=cohort)
+    return cohort
+
+
+def cohort_active_size(*, cohort: Cohort) -> int:
+    """How many participants belong to the cohort now (dropped ones do not count)."""
+    return cohort.placements.exclude(enrollment__status__in=GONE_STATUSES).count()
+
+
+class UnavailableSlotError(CohortError):
+    """The participant's availability does not cover the cohort's meeting slot."""
+
+
+def availability_covers(*, enrollment: Enrollment, cohort: Cohort) -> bool:
+    """Whether the person said they are free for the whole of the cohort's weekly meeting."""
+    intervals = [(slot.start, slot.end) for slot in enrollment.availability.all()]
+    return weekgrid.covers(intervals, cohort.slot_start, cohort.round.meeting_minutes)
+
+
+@transaction.atomic
+def cohort_move_participant(
+    *, enrollment: Enrollment, to: Cohort, by: User | None, allow_unavailable: bool = False
+) -> Placement:
+    """Move a participant into another cohort of their round.
+
+    Refused when it would take the cohort past the round's maximum size. When
+    the person's availability does not cover the new slot, the move needs
+    `allow_unavailable` (the person may have told the facilitator otherwise).
+    """
+    if enrollment.is_facilitator:
+        raise CohortError("Facilitators lead cohorts; they are not moved between them.")
+    if enrollment.status in GONE_STATUSES:
+        raise CohortError(f"{enrollment.user.name} has left the round; they cannot be moved.")
+    if to.round_id != enrollment.round_id:
+        raise CohortError("That cohort belongs to another round.")
+    # Lock the target so two moves into its last seat cannot both succeed.
+    to = Cohort.objects.select_for_update().select_related("round").get(pk=to.pk)
+    current = Placement.objects.filter(enrollment=enrollment).first()
+    if current is not None and current.cohort_id == to.pk:
+        raise CohortError(f"{enrollment.user.name} is already in {to.name}.")
+    size_after = cohort_active_size(cohort=to) + 1
+    if size_after > to.round.cohort_max_size:
+        raise CohortError(
+            f"{to.name} already has {size_after - 1} participants; moving "
+            f"{enrollment.user.name} would take it past the maximum of "
+            f"{to.round.cohort_max_size}."
+        )
+    if not allow_unavailable and not availability_covers(enrollment=enrollment, cohort=to):
+        raise UnavailableSlotError(
+            f"{enrollment.user.name}'s availability does not cover {to.name}'s meeting time. "
+            "Confirm with “move anyway” if they can attend all the same."
+        )
+    placement, _ = Placement.objects.update_or_create(
+        enrollment=enrollment, defaults={"cohort": to}
+    )
+    # Excused-in-advance notes for the old cohort's meetings no longer apply;
+    # what was recorded for meetings already held stays as history.
+    Attendance.objects.filter(enrollment=enrollment, meeting__starts_at__gt=timezone.now()).exclude(
+        meeting__cohort=to
+    ).delete()
+    if to.is_published and enrollment.status == Enrollment.Status.ACCEPTED:
+        enrollment.status = Enrollment.Status.ACTIVE
+        enrollment.status_changed_at = timezone.now()
+        enrollment.save(update_fields=["status", "status_changed_at"])
+    # Placements keep no history of their own; the log says who moved whom.
+    logger.info(
+        "Enrollment %s moved from cohort %s to %s by user %s",
+        enrollment.pk,
+        current.cohort_id if current else None,
+        to.pk,
+        by.pk if by else None,
+    )
+    return placement
+
+
+@transaction.atomic
+def enrollment_drop(*, enrollment: Enrollment, by: User | None) -> Enrollment:
+    """Record that a participant has dropped out of their round.
+
+    The placement is kept, so the cohort page can still say who was in it and
+    the attendance already recorded keeps its context; every membership list
+    leaves dropped people out. Attendance noted for meetings still to come
+    is removed.
+    """
+    if enrollment.is_facilitator:
+        raise CohortError("Only participants can be marked as dropped out here.")
+    if enrollment.status == Enrollment.Status.DROPPED:
+        return enrollment
+    enrollment.status = Enrollment.Status.DROPPED
+    enrollment.status_changed_at = timezone.now()
+    enrollment.save(update_fields=["status", "status_changed_at"])
+    Attendance.objects.filter(enrollment=enrollment, meeting__starts_at__gt=timezone.now()).delete()
+    logger.info("Enrollment %s dropped by user %s", enrollment.pk, by.pk if by else None)
+    return enrollment
+
+
+@transaction.atomic
+def attendance_record(
+    *, meeting: Meeting, statuses: Mapping[int, str], by: User | None
+) -> list[Attendance]:
+    """Record present, absent or excused for members of the meeting's cohort, in one go.
+
+    `statuses` maps enrollment ids to an Attendance.Status value; members left
+    out keep what was recorded for them before. Before a meeting starts only
+    "excused" can be recorded, since nobody can yet have come or stayed away.
+    """
+    if meeting.is_cancelled:
+        raise CohortError("This meeting was cancelled, so there is no attendance to record.")
+    valid = set(Attendance.Status.values)
+    if any(status not in valid for status in statuses.values()):
+        raise CohortError("Attendance is present, absent or excused.")
+    members = set(
+        Placement.objects.filter(cohort_id=meeting.cohort_id)
+        .exclude(enrollment__status__in=GONE_STATUSES)
+        .values_list("enrollment_id", flat=True)
+    )
+    strangers = set(statuses) - members
+    if strangers:
+        raise CohortError(
+            "Someone in this list is no longer a member of the cohort; reload the page and "
+            "try again."
+        )
+    if meeting.starts_at > timezone.now() and any(
+        status != Attendance.Status.EXCUSED for status in statuses.values()
+    ):
+        raise CohortError(
+            "This meeting has not started yet; until it does you can only mark people excused."
+        )
+    rows = [
+        Attendance(meeting=meeting, enrollment_id=enrollment_id, status=status, recorded_by=by)
+        for enrollment_id, status in sorted(statuses.items())
+    ]
+    return Attendance.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["meeting", "enrollment"],
+        update_fields=["status", "recorded_by", "recorded_at"],
+    )
+
+
+def calendar_feed_ensure(*, user: User) -> CalendarFeed:
+    """The person's calendar feed, created with a fresh secret the first time it is needed."""
+    feed, _ = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+def calendar_feed_reset(*, user: User) -> CalendarFeed:
+    """Give the person's feed a new secret address; the old one stops working at once."""
+    feed, created = CalendarFeed.objects.get_or_create(user=user)
+    if not created:
+        feed.token = new_calendar_token()
+        feed.save(update_fields=["token", "created_at"])
+    return feed

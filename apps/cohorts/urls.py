@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from apps.cohorts import views
 
 app_name = "cohorts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.cohort_list, name="list"),
+    path("mine/", views.my_cohort, name="mine"),
+    path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
+    # Tokens come from secrets.token_urlsafe: letters, digits, "-" and "_".
+    re_path(
+        r"^calendar/(?P<token>[A-Za-z0-9_-]+)\.ics$", views.calendar_feed, name="calendar_feed"
+    ),
+    path("<int:pk>/", views.cohort_detail, name="detail"),
+    path("<int:pk>/meetings/<int:meeting_pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/members/<int:enrollment_pk>/move/", views.move_participant, name="move"),
+    path("<int:pk>/members/<int:enrollment_pk>/drop/", views.drop_participant, name="drop"),
+]

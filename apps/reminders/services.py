@@ -5,16 +5,20 @@ and marks them `sending` in the same short transaction, so two dispatchers
 never take the same row. Each message is then sent and its row marked `sent`
 on its own, straight away: if the worker dies mid-batch, what it sent stays
 sent, and what it had only claimed is taken up again once the claim is older
-than CLAIM_TIMEOUT. The one gap no database can close is a crash after the
-mail server accepted a message but before the row was updated; it is as
-short as one UPDATE.
+than the claim timeout. A batch that is still running when half its claim
+timeout has passed (a slow or hanging mail server) hands its unsent rows back
+instead of racing the dispatcher that would take them over. The one gap no
+database can close is a crash after the mail server accepted a message but
+before the row was updated; it is as short as one UPDATE.
 """
 
 import logging
+import time as clock
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
@@ -33,6 +37,7 @@ from apps.reminders.models import (
 
 logger = logging.getLogger(__name__)
 
+# How long a claim protects its rows; settings.REMINDER_CLAIM_TIMEOUT_SECONDS overrides it.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 QUIET_START, QUIET_END = time(22), time(7)
@@ -88,12 +93,18 @@ def reminders_plan(*, now: datetime | None = None) -> int:
     return created
 
 
+def claim_timeout() -> timedelta:
+    """How old a claim must be before another dispatcher may take its rows over."""
+    seconds = getattr(settings, "REMINDER_CLAIM_TIMEOUT_SECONDS", None)
+    return CLAIM_TIMEOUT if seconds is None else timedelta(seconds=seconds)
+
+
 def _due(now: datetime):
     paused = RoundReminderPause.objects.values("round_id")
     return (
         Reminder.objects.filter(
             Q(status=Reminder.Status.PENDING, due_at__lte=now)
-            | Q(status=Reminder.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+            | Q(status=Reminder.Status.SENDING, claimed_at__lt=now - claim_timeout())
         )
         .exclude(round_id__in=paused)
         .order_by("due_at")
@@ -146,18 +157,37 @@ def _finish(reminder: Reminder, claimed_at: datetime, **changes) -> bool:
     )
 
 
+def _release(reminders: list[Reminder], claimed_at: datetime) -> int:
+    """Give unsent claimed rows back to the queue, due as before; returns how many."""
+    released = Reminder.objects.filter(
+        pk__in=[r.pk for r in reminders], status=Reminder.Status.SENDING, claimed_at=claimed_at
+    ).update(status=Reminder.Status.PENDING, claimed_at=None, attempts=F("attempts") - 1)
+    logger.warning(
+        "Reminder batch ran past half its claim timeout; handed %s reminders back", released
+    )
+    return released
+
+
 @dataclass
 class DispatchResult:
     sent: int = 0
     skipped: int = 0
     deferred: int = 0
     failed: int = 0
+    released: int = 0
 
 
 def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) -> DispatchResult:
-    """Claim a batch of due reminders and send, skip, defer or fail each one."""
+    """Claim a batch of due reminders and send, skip, defer or fail each one.
+
+    Once half the claim timeout has gone by, the rows not yet handled are
+    handed back rather than sent: past the timeout another dispatcher may
+    claim them too, and both would send.
+    """
     now = now or timezone.now()
     claimed = reminders_claim(batch_size=batch_size, now=now)
+    # Measured on the monotonic clock, so a frozen or stepped wall clock cannot stretch it.
+    deadline = clock.monotonic() + claim_timeout().total_seconds() / 2
     result = DispatchResult()
     if not claimed:
         return result
@@ -171,7 +201,10 @@ def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) 
 
     connection = get_connection()
     try:
-        for reminder in claimed:
+        for position, reminder in enumerate(claimed):
+            if clock.monotonic() >= deadline:
+                result.released = _release(claimed[position:], now)
+                break
             outcome = outcomes[reminder.pk]
             if (reminder.user_id, reminder.kind) in opted_out:
                 outcome = kinds.Outcome("the person switched this kind of reminder off")
@@ -227,8 +260,14 @@ def _send_one(reminder, outcome, connection, now, result) -> None:
 
 
 def reminder_resend(*, reminder: Reminder) -> None:
-    """Put a failed (or skipped) reminder back in the queue, due now."""
-    Reminder.objects.filter(pk=reminder.pk).exclude(status=Reminder.Status.SENT).update(
+    """Put a failed (or skipped) reminder back in the queue, due now.
+
+    Pending and sending rows are left alone: resetting a row a dispatcher is
+    sending right now would make its confirmation miss and the row go out twice.
+    """
+    Reminder.objects.filter(
+        pk=reminder.pk, status__in=[Reminder.Status.FAILED, Reminder.Status.SKIPPED]
+    ).update(
         status=Reminder.Status.PENDING,
         due_at=timezone.now(),
         attempts=0,

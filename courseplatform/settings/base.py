@@ -88,7 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "courseplatform.context_processors.site",
-                "apps.reminders.context_processors.notifications",
+                "courseplatform.context_processors.navigation",
             ],
         },
     },

@@ -197,9 +197,9 @@ def _build_unit(resources: int, exercises: int = 2, prompts: int = 4):
     return unit
 
 
-# Session and user (2), course or unit (1), the page's own reads (2-4).
-COURSE_PAGE_QUERIES = 4
-SESSION_PAGE_QUERIES = 7
+# Session and user (2), the navigation (1), course or unit (1), the page's own reads (1-4).
+COURSE_PAGE_QUERIES = 5
+SESSION_PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize("size", [5, 200])

@@ -1,0 +1,86 @@
+"""Given which cohorts open when, the best way to hand out participants is a min-cost flow.
+
+Once the number of new cohorts at each start is fixed, choosing a start for every
+participant is a transportation problem, which OR-Tools' min-cost flow solves exactly and
+fast even for tens of thousands of people. The costs put, in order of importance: filling
+every new cohort up to ``min_size``, placing as many people as possible, and keeping the
+number of people at each start close to ``target_size`` per cohort.
+"""
+
+from __future__ import annotations
+
+from ortools.graph.python import min_cost_flow
+
+from .prepare import Instance
+
+# Every unit of flow ends in exactly one arc into the sink, so only the differences between
+# these costs matter. Reaching ``min_size`` costs the start's index (below ``slots``), so
+# among equally good answers the flow fills one start's new cohorts completely rather than
+# splitting a few people over two starts that then both fall short.
+_TOWARDS_TARGET = -1
+_KEPT_ROOM = 0
+_BEYOND_TARGET = 1
+_UNPLACED = 100
+_MINIMUM_PRIORITY = 1_000
+
+
+def assign(instance: Instance, opened: list[int]) -> dict[int, int]:
+    """Map participants to starts, given ``opened[k]`` new cohorts at each start ``k``.
+
+    People left out are simply missing from the answer. Starts that cannot reach
+    ``min_size`` per cohort come back short; ``settle`` closes cohorts there. People who
+    can use the same starts are interchangeable, so each such group is one node of the
+    network, which roughly halves its size on realistic rounds.
+    """
+    problem = instance.problem
+    slots = instance.slots
+    usable = [opened[k] > 0 or instance.room[k] > 0 for k in range(slots)]
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for p in instance.candidates:
+        options = tuple(k for k in instance.participant_starts[p] if usable[k])
+        if options:
+            groups.setdefault(options, []).append(p)
+
+    # Nodes: one per start, then one per group, then the sink.
+    sink = slots + len(groups)
+    tails: list[int] = []
+    heads: list[int] = []
+    capacities: list[int] = []
+    costs: list[int] = []
+
+    def arc(tail: int, head: int, capacity: int, cost: int) -> None:
+        if capacity > 0:
+            tails.append(tail)
+            heads.append(head)
+            capacities.append(capacity)
+            costs.append(cost)
+
+    for node, (options, members) in enumerate(groups.items(), start=slots):
+        for k in options:
+            arc(node, k, len(members), 0)
+        arc(node, sink, len(members), _UNPLACED)
+    for k in range(slots):
+        count = opened[k]
+        reach_minimum = k - slots - _MINIMUM_PRIORITY
+        arc(k, sink, problem.min_size * count, reach_minimum)
+        arc(k, sink, (problem.target_size - problem.min_size) * count, _TOWARDS_TARGET)
+        arc(k, sink, (problem.max_size - problem.target_size) * count, _BEYOND_TARGET)
+        arc(k, sink, instance.room[k], _KEPT_ROOM)
+
+    solver = min_cost_flow.SimpleMinCostFlow()
+    arcs = solver.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+    sizes = [len(members) for members in groups.values()]
+    solver.set_nodes_supplies([*range(slots, sink), sink], [*sizes, -sum(sizes)])
+    status = solver.solve()
+    if status != solver.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    flows = solver.flows(arcs).tolist()
+
+    members_of = list(groups.values())
+    assignment: dict[int, int] = {}
+    for tail, head, amount in zip(tails, heads, flows, strict=True):
+        if amount and head < slots:
+            members = members_of[tail - slots]
+            for _ in range(amount):
+                assignment[members.pop()] = head
+    return assignment

@@ -1,0 +1,163 @@
+"""``solve``: the greedy start improved with CP-SAT, within the problem's time limit.
+
+Small problems are solved as one exact start-level model (see ``model``). Larger ones would
+make that model too big to solve in time, so the solver does a large-neighbourhood search:
+it repeatedly frees a band of times of day (on every day of the week, since people tend to
+be free at the same local hour on several days), solves that window exactly with everything
+else fixed, and keeps the answer when it is better. Bands around the times of people still
+left out come first. A final min-cost flow re-hands out everyone for the chosen cohorts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+
+from .arrange import to_result
+from .greedy import greedy_plan
+from .io import check_problem
+from .mixing import mix_experience
+from .model import build, read_plan, solve_window
+from .plan import Plan, polish, settle
+from .prepare import Instance, prepare
+from .problem import Problem, Result
+
+Progress = Callable[[float, str], None]
+
+# Largest number of participant-start pairs in one CP-SAT window; keeps each solve to seconds.
+WINDOW_PAIRS = 3_000
+# Share of the time limit kept back for the final polish and for writing the result.
+RESERVE_SHARE = 0.1
+# No window gets more than this many seconds, nor this share of the time limit, so that
+# many get their turn; small windows usually solve to optimality well within it.
+WINDOW_SECONDS = 2.0
+WINDOW_SHARE = 0.1
+# A window is not worth starting with less time than this.
+MIN_WINDOW_SECONDS = 0.3
+SOLVER_WORKERS = 2
+
+
+class _Clock:
+    """Elapsed time against the problem's limit, and progress reports in that currency."""
+
+    def __init__(self, limit: float, progress: Progress | None) -> None:
+        self.started = time.monotonic()
+        self.limit = limit
+        self.progress = progress
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def left(self) -> float:
+        """Seconds left for improving, after keeping back the reserve."""
+        return self.limit * (1 - RESERVE_SHARE) - self.elapsed()
+
+    def report(self, message: str, done: float | None = None) -> None:
+        if self.progress is not None:
+            share = done if done is not None else min(0.99, self.elapsed() / self.limit)
+            self.progress(share, message)
+
+
+def solve(problem: Problem, *, progress: Progress | None = None) -> Result:
+    """Group ``problem``'s participants into cohorts, placing as many as possible.
+
+    Among groupings that place the most people it prefers sizes near the target, then
+    cohorts spread over the days; experience levels are mixed when cohorts are filled.
+    ``progress`` is called now and then with the share of the time limit used and a short
+    message, for callers such as a background task. Raises ``ProblemError`` for a problem
+    that breaks the rules of the format.
+    """
+    check_problem(problem)
+    clock = _Clock(problem.time_limit_seconds, progress)
+    instance = prepare(problem)
+    clock.report(f"{len(instance.candidates)} participants could be placed")
+    plan = greedy_plan(instance, deadline=clock.started + problem.time_limit_seconds / 3)
+    greedy_placed = len(plan.assignment)
+    clock.report(f"greedy start places {greedy_placed}")
+    plan, windows, improved = _improve(instance, plan, clock)
+    plan = polish(instance, plan)
+    plan = mix_experience(instance, plan, deadline=clock.started + 0.98 * clock.limit)
+    result = to_result(instance, plan, clock.elapsed())
+    kept_members = sum(len(cohort.members) for cohort in instance.kept)
+    result.stats.update(
+        greedy_placed=greedy_placed + kept_members,
+        windows_solved=windows,
+        windows_improved=improved,
+    )
+    clock.report(f"done: {result.stats['placed']} placed", done=1.0)
+    return result
+
+
+def _improve(instance: Instance, plan: Plan, clock: _Clock) -> tuple[Plan, int, int]:
+    """Run CP-SAT over windows while time is left; returns the plan and window counts.
+
+    Small problems get one window, the whole week. Otherwise rounds of bands follow each
+    other until a whole round brings no improvement, since solving the same windows from
+    the same plan again would not either.
+    """
+    load = [len(people) for people in instance.participants_at]
+    whole_week = sum(load) <= WINDOW_PAIRS
+    per_round = _windows_per_round(load)
+    solved = improved = unimproved = 0
+    settling = 0.0  # the longest a settle after a window took, kept free at the end
+    while unimproved < per_round:
+        windows = [frozenset(range(instance.slots))] if whole_week else _round(instance, plan, load)
+        for window in windows:
+            if clock.left() - settling < MIN_WINDOW_SECONDS:
+                return plan, solved, improved
+            built = build(instance, plan, window)
+            cap = clock.limit if whole_week else min(WINDOW_SECONDS, clock.limit * WINDOW_SHARE)
+            budget = min(clock.left() - settling, cap)
+            if budget < MIN_WINDOW_SECONDS:
+                return plan, solved, improved
+            values = solve_window(built, budget, SOLVER_WORKERS)
+            solved += 1
+            if values is None:
+                unimproved += 1
+            else:
+                started = time.monotonic()
+                plan = settle(instance, read_plan(built, values, plan))
+                settling = max(settling, time.monotonic() - started)
+                improved += 1
+                unimproved = 0
+            clock.report(f"window {solved}: {len(plan.assignment)} placed")
+            if whole_week or unimproved >= per_round:
+                return plan, solved, improved
+    return plan, solved, improved
+
+
+def _round(instance: Instance, plan: Plan, load: list[int]) -> list[frozenset[int]]:
+    """One round of bands: first around the times where people are still left out, then
+    sweeping the day so every time gets its turn."""
+    left_out = Counter(
+        instance.minute(k) % 1440
+        for p in instance.candidates
+        if p not in plan.assignment
+        for k in instance.participant_starts[p]
+    )
+    centres = [minute for minute, _ in left_out.most_common(3)]
+    centres += range(0, 1440, max(1, 1440 // _windows_per_round(load)))
+    return [_band(instance, load, centre) for centre in centres]
+
+
+def _windows_per_round(load: list[int]) -> int:
+    """About how many overlapping bands it takes to cover the day twice."""
+    return max(2, -(-2 * sum(load) // WINDOW_PAIRS))
+
+
+def _band(instance: Instance, load: list[int], centre: int) -> frozenset[int]:
+    """Starts whose time of day is nearest ``centre``, on all days, up to the pair budget."""
+
+    def distance(k: int) -> int:
+        gap = abs(instance.minute(k) % 1440 - centre)
+        return min(gap, 1440 - gap)
+
+    chosen: set[int] = set()
+    pairs = 0
+    for k in sorted(range(instance.slots), key=lambda k: (distance(k), k)):
+        if pairs + load[k] > WINDOW_PAIRS and chosen:
+            break
+        chosen.add(k)
+        pairs += load[k]
+    return frozenset(chosen)

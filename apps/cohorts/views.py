@@ -1,0 +1,194 @@
+"""Cohort pages: "My cohort" for members, cohort pages and attendance for facilitators,
+and the personal calendar feed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from apps.cohorts import selectors
+from apps.cohorts.calendar import build_calendar
+from apps.cohorts.forms import AttendanceForm, MoveForm, RoundFilterForm
+from apps.cohorts.services import (
+    CohortError,
+    UnavailableSlotError,
+    attendance_record,
+    calendar_feed_ensure,
+    calendar_feed_reset,
+    cohort_move_participant,
+    enrollment_drop,
+)
+
+COHORTS_PER_PAGE = 25
+
+
+@login_required
+def my_cohort(request):
+    feed = calendar_feed_ensure(user=request.user)
+    context = {
+        "cohorts": selectors.my_cohorts(user=request.user),
+        "feed_url": request.build_absolute_uri(feed.get_absolute_url()),
+    }
+    return render(request, "cohorts/my_cohort.html", context)
+
+
+@require_POST
+@login_required
+def calendar_reset(request):
+    calendar_feed_reset(user=request.user)
+    messages.success(
+        request,
+        "Your calendar link is new. The old one no longer works; "
+        "add the new one to your calendar app.",
+    )
+    return redirect(f"{reverse('cohorts:mine')}#calendar")
+
+
+@require_safe
+def calendar_feed(request, token):
+    """The feed itself: no login, since calendar apps cannot log in; the secret is the key."""
+    feed = selectors.calendar_feed_by_token(token=token)
+    user = feed.user
+    if not user.is_active:
+        raise Http404("No such calendar.")
+    mine = request.build_absolute_uri(reverse("cohorts:mine"))
+    # Facilitators' events link to the cohort page they run, members' to "My cohort".
+    meetings = [
+        (
+            meeting,
+            request.build_absolute_uri(meeting.cohort.get_absolute_url())
+            if meeting.viewer_leads
+            else mine,
+        )
+        for meeting in selectors.calendar_meetings(user=user)
+    ]
+    # UIDs must not change between fetches; the host name makes them unique to this site.
+    domain = request.get_host().split(":")[0]
+    body = build_calendar(
+        meetings=meetings,
+        deadlines=selectors.calendar_deadlines(user=user),
+        absolute=request.build_absolute_uri,
+        domain=domain,
+        feed_uid=f"calendar-{user.pk}@{domain}",
+        stamp=timezone.now(),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="cohort-courses.ics"'
+    # The address is a secret; keep shared caches from storing what it returns.
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+def cohort_list(request):
+    rounds = selectors.rounds_with_cohorts_visible_to(request.user)
+    filter_form = RoundFilterForm(request.GET or None, rounds=rounds)
+    chosen = filter_form.cleaned_data["round"] if filter_form.is_valid() else None
+    cohorts = selectors.cohort_list(user=request.user, round_id=chosen.pk if chosen else None)
+    page = Paginator(cohorts, COHORTS_PER_PAGE).get_page(request.GET.get("page"))
+    for cohort in page.object_list:
+        cohort.slot_label = selectors.slot_label(cohort)
+    return render(
+        request,
+        "cohorts/cohort_list.html",
+        {"page": page, "filter_form": filter_form, "chosen_round": chosen},
+    )
+
+
+@login_required
+def cohort_detail(request, pk):
+    try:
+        cohort = selectors.cohort_for_facilitator(user=request.user, pk=pk)
+    except Http404:
+        # A participant following a link to their own cohort lands on their page.
+        if selectors.is_member_of_published(user=request.user, cohort_id=pk):
+            return redirect("cohorts:mine")
+        raise
+    return render(
+        request, "cohorts/cohort_detail.html", {"page": selectors.cohort_page(cohort=cohort)}
+    )
+
+
+@login_required
+def attendance(request, pk, meeting_pk):
+    meeting = selectors.meeting_for_facilitator(user=request.user, cohort_pk=pk, pk=meeting_pk)
+    placements, recorded = selectors.attendance_sheet(meeting=meeting)
+    form = AttendanceForm(request.POST or None, placements=placements, recorded=recorded)
+    if request.method == "POST" and form.is_valid():
+        # The shortcut button marks every member present, whatever the radios say.
+        everyone = "everyone_present" in request.POST
+        statuses = form.everyone_present() if everyone else form.statuses()
+        try:
+            attendance_record(meeting=meeting, statuses=statuses, by=request.user)
+        except CohortError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Attendance for {meeting.unit.display_title} is saved.")
+            return redirect(meeting.cohort.get_absolute_url())
+    context = {
+        "meeting": meeting,
+        "cohort": meeting.cohort,
+        "form": form,
+        "has_started": meeting.starts_at <= timezone.now(),
+    }
+    return render(request, "cohorts/attendance.html", context)
+
+
+@login_required
+def move_participant(request, pk, enrollment_pk):
+    cohort = selectors.cohort_for_facilitator(user=request.user, pk=pk)
+    enrollment = selectors.member_for_facilitator(cohort=cohort, enrollment_pk=enrollment_pk)
+    candidates = selectors.move_candidates(enrollment=enrollment, current=cohort)
+    form = MoveForm(request.POST or None, candidates=[c.cohort for c in candidates])
+    needs_confirmation = False
+    if request.method == "POST" and form.is_valid():
+        target = form.chosen_cohort()
+        try:
+            cohort_move_participant(
+                enrollment=enrollment,
+                to=target,
+                by=request.user,
+                allow_unavailable=form.cleaned_data["move_anyway"],
+            )
+        except UnavailableSlotError as error:
+            needs_confirmation = True
+            form.add_error("move_anyway", str(error))
+        except CohortError as error:
+            form.add_error("to", str(error))
+        else:
+            messages.success(request, f"{enrollment.user.name} is now in {target.name}.")
+            return redirect(cohort.get_absolute_url())
+    context = {
+        "cohort": cohort,
+        "enrollment": enrollment,
+        "candidates": candidates,
+        "form": form,
+        "chosen": form["to"].value(),
+        "needs_confirmation": needs_confirmation,
+    }
+    return render(request, "cohorts/move.html", context)
+
+
+@login_required
+def drop_participant(request, pk, enrollment_pk):
+    cohort = selectors.cohort_for_facilitator(user=request.user, pk=pk)
+    enrollment = selectors.member_for_facilitator(cohort=cohort, enrollment_pk=enrollment_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            enrollment_drop(enrollment=enrollment, by=request.user)
+        except CohortError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"{enrollment.user.name} is marked as dropped out.")
+            return redirect(cohort.get_absolute_url())
+    return render(
+        request,
+        "cohorts/drop.html",
+        {"cohort": cohort, "enrollment": enrollment, "error": error},
+    )
