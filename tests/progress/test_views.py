@@ -108,6 +108,15 @@ def test_the_cohort_chart_is_inline_svg_with_a_title_and_a_table_of_its_figures(
     assert "Session 3: Topic 3 0% – no figure yet – no figure yet" in words
 
 
+def test_an_empty_cohort_says_nobody_is_placed(client, small):
+    empty = CohortFactory(round=small.course.round, facilitators=[small.facilitator])
+
+    html = page(log_in(client, small.facilitator.user), reverse("progress:cohort", args=[empty.pk]))
+
+    assert "Nobody is placed in this cohort." in html
+    assert "0 of 0 did the readings" in text(html)
+
+
 def test_a_round_without_sessions_says_so(client, small):
     from apps.rounds.models import RoundUnit
 
