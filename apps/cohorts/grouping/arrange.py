@@ -21,10 +21,10 @@ TOO_FEW_LEFT = "too few of the other people left out share a time with a facilit
 class _Forming:
     """A cohort being filled: its facilitator, members so far and how many more it takes."""
 
-    def __init__(self, facilitator: int, members: list[int], quota: int) -> None:
+    def __init__(self, facilitator: int, members: list[int]) -> None:
         self.facilitator = facilitator
         self.members = members
-        self.quota = quota
+        self.quota = 0
         self.levels: Counter[int | None] = Counter()
 
 
@@ -34,14 +34,14 @@ def arrange(instance: Instance, plan: Plan) -> list[Cohort]:
     at_start: dict[int, list[int]] = {}
     for p, k in sorted(plan.assignment.items()):
         at_start.setdefault(k, []).append(p)
-    kept = [_Forming(c.facilitator, list(c.members), 0) for c in instance.kept]
+    kept = [_Forming(c.facilitator, list(c.members)) for c in instance.kept]
     kept_at: dict[int, list[_Forming]] = {}
     for cohort, forming in zip(instance.kept, kept, strict=True):
         if cohort.start is not None and cohort.room:
             kept_at.setdefault(cohort.start, []).append(forming)
     new: list[tuple[int, _Forming]] = []
     for f, k in sorted(plan.openings, key=lambda o: (o[1], problem.facilitators[o[0]].id)):
-        new.append((k, _Forming(f, [], 0)))
+        new.append((k, _Forming(f, [])))
 
     new_at: dict[int, list[_Forming]] = {}
     for k, forming in new:
@@ -103,11 +103,10 @@ def explain(instance: Instance, plan: Plan) -> list[Unplaced]:
     problem = instance.problem
     schedule = Schedule(instance, plan.openings)
     facilitators_at = instance.facilitators_at
+    in_kept = {p for cohort in instance.kept for p in cohort.members}
     unplaced = []
     for p, person in enumerate(problem.participants):
-        if p in plan.assignment or (
-            p not in instance.reasons and not instance.participant_starts[p]
-        ):
+        if p in plan.assignment or p in in_kept:
             continue
         reason = instance.reasons.get(p)
         if reason is None:

@@ -4,7 +4,8 @@ Once the number of new cohorts at each start is fixed, choosing a start for ever
 participant is a transportation problem, which OR-Tools' min-cost flow solves exactly and
 fast even for tens of thousands of people. The costs put, in order of importance: filling
 every new cohort up to ``min_size``, placing as many people as possible, and keeping the
-number of people at each start close to ``target_size`` per cohort.
+number of people at each start close to ``target_size`` per cohort. Kept cohorts that have
+fallen below ``min_size`` get their missing members with the same priority as new ones.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def assign(instance: Instance, opened: list[int]) -> dict[int, int]:
         arc(k, sink, problem.min_size * count, reach_minimum)
         arc(k, sink, (problem.target_size - problem.min_size) * count, _TOWARDS_TARGET)
         arc(k, sink, (problem.max_size - problem.target_size) * count, _BEYOND_TARGET)
-        arc(k, sink, instance.room[k], _KEPT_ROOM)
+        shortfall = instance.kept_shortfall[k]
+        arc(k, sink, shortfall, reach_minimum)
+        arc(k, sink, instance.room[k] - shortfall, _KEPT_ROOM)
 
     solver = min_cost_flow.SimpleMinCostFlow()
     arcs = solver.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)

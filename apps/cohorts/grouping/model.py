@@ -31,8 +31,10 @@ from .bound import point_cliques
 from .plan import BALANCE_WEIGHT, DAY_SPREAD_WEIGHT, Plan
 from .prepare import Instance
 
-# Share of a window's time spent maximising placement before the secondary goals.
+# Share of a window's time spent maximising placement before the secondary goals, in
+# general and when the window is only meant to place more people.
 PLACING_SHARE = 0.5
+PLACING_ONLY_SHARE = 0.8
 
 
 @dataclass
@@ -222,32 +224,41 @@ def _days(
     return days
 
 
-def solve_window(built: WindowModel, seconds: float, workers: int) -> dict[int, int] | None:
+def solve_window(
+    built: WindowModel, seconds: float, workers: int, *, placing_only: bool = False
+) -> dict[int, int] | None:
     """Maximise placement, then (keeping it) minimise the penalty.
 
     Returns the solver's values for the decisions when they beat the hint (the plan the
-    window was built from), else None.
+    window was built from), else None. With ``placing_only`` the second step only runs when
+    the first placed more people, to tidy up after it.
     """
     started = time.monotonic()
     model = built.model
-    placed = built.hint_placed
+    placed, penalty = built.hint_placed, built.hint_penalty
+    found: dict[int, int] | None = None
     if placed < built.movable:
         model.maximize(built.placed)
-        solver = _solver(seconds * PLACING_SHARE, workers)
-        if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            placed = round(solver.objective_value)
-            if placed > built.hint_placed:
-                built.hint(_values(built, solver))
+        share = PLACING_ONLY_SHARE if placing_only else PLACING_SHARE
+        solver = _solver(seconds * share, workers)
+        if _solved(solver, model) and round(solver.objective_value) > placed:
+            found = _values(built, solver)
+            placed, penalty = built.hint(found)
         model.clear_objective()
+    if placing_only and found is None:
+        return None
 
     model.add(built.placed >= placed)
     model.minimize(built.penalty)
     solver = _solver(seconds - (time.monotonic() - started), workers)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    if (placed, -round(solver.objective_value)) <= (built.hint_placed, -built.hint_penalty):
-        return None
-    return _values(built, solver)
+    if _solved(solver, model) and round(solver.objective_value) < penalty:
+        found = _values(built, solver)
+    return found
+
+
+def _solved(solver: cp_model.CpSolver, model: cp_model.CpModel) -> bool:
+    """Solve ``model``; whether a solution was found in time."""
+    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 def _values(built: WindowModel, solver: cp_model.CpSolver) -> dict[int, int]:

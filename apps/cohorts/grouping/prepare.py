@@ -73,6 +73,16 @@ class Instance:
         return load
 
     @cached_property
+    def kept_shortfall(self) -> list[int]:
+        """For each start, how many newcomers the kept cohorts there need to reach min_size."""
+        shortfall = [0] * self.slots
+        for cohort in self.kept:
+            if cohort.start is not None and cohort.room:
+                missing = self.problem.min_size - len(cohort.members)
+                shortfall[cohort.start] += max(0, min(missing, cohort.room))
+        return shortfall
+
+    @cached_property
     def conflict_set(self) -> frozenset[int]:
         """``conflict_offsets`` as a set, for quick membership tests."""
         return frozenset(self.conflict_offsets)

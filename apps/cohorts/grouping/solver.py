@@ -10,8 +10,9 @@ left out come first. A final min-cost flow re-hands out everyone for the chosen 
 
 from __future__ import annotations
 
+import random
 import time
-from collections import Counter
+from collections import deque
 from collections.abc import Callable
 
 from .arrange import to_result
@@ -25,7 +26,7 @@ from .problem import Problem, Result
 
 Progress = Callable[[float, str], None]
 
-# Largest number of participant-start pairs in one CP-SAT window; keeps each solve to seconds.
+# Largest number of participant-start pairs in one CP-SAT window (see ``_Windows``).
 WINDOW_PAIRS = 3_000
 # Share of the time limit kept back for the final polish and for writing the result.
 RESERVE_SHARE = 0.1
@@ -92,72 +93,99 @@ def solve(problem: Problem, *, progress: Progress | None = None) -> Result:
 def _improve(instance: Instance, plan: Plan, clock: _Clock) -> tuple[Plan, int, int]:
     """Run CP-SAT over windows while time is left; returns the plan and window counts.
 
-    Small problems get one window, the whole week. Otherwise rounds of bands follow each
-    other until a whole round brings no improvement, since solving the same windows from
-    the same plan again would not either.
+    Small problems get one window, the whole week. Otherwise windows follow each other
+    until time runs out or many in a row bring nothing, as happens once the plan is a local
+    optimum for every kind of window.
     """
-    load = [len(people) for people in instance.participants_at]
-    whole_week = sum(load) <= WINDOW_PAIRS
-    per_round = _windows_per_round(load)
+    windows = _Windows(instance)
     solved = improved = unimproved = 0
     settling = 0.0  # the longest a settle after a window took, kept free at the end
-    while unimproved < per_round:
-        windows = [frozenset(range(instance.slots))] if whole_week else _round(instance, plan, load)
-        for window in windows:
-            if clock.left() - settling < MIN_WINDOW_SECONDS:
-                return plan, solved, improved
-            built = build(instance, plan, window)
-            cap = clock.limit if whole_week else min(WINDOW_SECONDS, clock.limit * WINDOW_SHARE)
-            budget = min(clock.left() - settling, cap)
-            if budget < MIN_WINDOW_SECONDS:
-                return plan, solved, improved
-            values = solve_window(built, budget, SOLVER_WORKERS)
-            solved += 1
-            if values is None:
-                unimproved += 1
-            else:
-                started = time.monotonic()
-                plan = settle(instance, read_plan(built, values, plan))
-                settling = max(settling, time.monotonic() - started)
-                improved += 1
-                unimproved = 0
-            clock.report(f"window {solved}: {len(plan.assignment)} placed")
-            if whole_week or unimproved >= per_round:
-                return plan, solved, improved
+    while unimproved < windows.patience:
+        if clock.left() - settling < MIN_WINDOW_SECONDS:
+            break
+        window, placing_only = windows.next(plan)
+        built = build(instance, plan, window)
+        cap = clock.limit if windows.whole_week else min(WINDOW_SECONDS, clock.limit * WINDOW_SHARE)
+        budget = min(clock.left() - settling, cap)
+        if budget < MIN_WINDOW_SECONDS:
+            break
+        values = solve_window(built, budget, SOLVER_WORKERS, placing_only=placing_only)
+        solved += 1
+        if values is None:
+            unimproved += 1
+        else:
+            started = time.monotonic()
+            plan = settle(instance, read_plan(built, values, plan))
+            settling = max(settling, time.monotonic() - started)
+            improved += 1
+            unimproved = 0
+        clock.report(f"window {solved}: {len(plan.assignment)} placed")
     return plan, solved, improved
 
 
-def _round(instance: Instance, plan: Plan, load: list[int]) -> list[frozenset[int]]:
-    """One round of bands: first around the times where people are still left out, then
-    sweeping the day so every time gets its turn."""
-    left_out = Counter(
-        instance.minute(k) % 1440
-        for p in instance.candidates
-        if p not in plan.assignment
-        for k in instance.participant_starts[p]
-    )
-    centres = [minute for minute, _ in left_out.most_common(3)]
-    centres += range(0, 1440, max(1, 1440 // _windows_per_round(load)))
-    return [_band(instance, load, centre) for centre in centres]
+class _Windows:
+    """Chooses the starts freed in each CP-SAT window.
 
+    Two kinds take turns. While people are left out, two windows in three grow outwards
+    from a few of them: their starts, then the starts where the facilitators who could
+    serve those get their current cohorts, and so on, since placing someone usually means
+    moving a facilitator. The others are bands of times of day on every day of the week
+    (people tend to be free at the same local hour on several days), which sweep the day
+    and mostly improve sizes and the spread over days. Each window holds at most about
+    ``WINDOW_PAIRS`` participant-start pairs, which CP-SAT usually solves in well under a
+    second.
+    """
 
-def _windows_per_round(load: list[int]) -> int:
-    """About how many overlapping bands it takes to cover the day twice."""
-    return max(2, -(-2 * sum(load) // WINDOW_PAIRS))
+    def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        self.load = [len(people) for people in instance.participants_at]
+        self.whole_week = sum(self.load) <= WINDOW_PAIRS
+        bands = max(2, -(-2 * sum(self.load) // WINDOW_PAIRS))
+        self.centres = [minute * 1440 // bands for minute in range(bands)]
+        self.patience = 1 if self.whole_week else 2 * bands
+        self.random = random.Random(0)
+        self.turn = 0
 
+    def next(self, plan: Plan) -> tuple[frozenset[int], bool]:
+        """The next window, and whether it is only meant to place more people."""
+        self.turn += 1
+        if self.whole_week:
+            return frozenset(range(self.instance.slots)), False
+        left_out = [p for p in self.instance.candidates if p not in plan.assignment]
+        if left_out and self.turn % 3:
+            seeds = self.random.sample(left_out, min(3, len(left_out)))
+            return self._around(plan, seeds), True
+        return self._band(self.centres[self.turn % len(self.centres)]), False
 
-def _band(instance: Instance, load: list[int], centre: int) -> frozenset[int]:
-    """Starts whose time of day is nearest ``centre``, on all days, up to the pair budget."""
+    def _around(self, plan: Plan, seeds: list[int]) -> frozenset[int]:
+        """Starts reached from the seeds' starts through facilitators' current cohorts."""
+        leads: dict[int, list[int]] = {}
+        for f, k in plan.openings:
+            leads.setdefault(f, []).append(k)
+        frontier = deque(k for p in seeds for k in self.instance.participant_starts[p])
+        return self._grow(frontier, leads)
 
-    def distance(k: int) -> int:
-        gap = abs(instance.minute(k) % 1440 - centre)
-        return min(gap, 1440 - gap)
+    def _grow(self, frontier: deque[int], leads: dict[int, list[int]]) -> frozenset[int]:
+        chosen: set[int] = set()
+        pairs = 0
+        while frontier:
+            k = frontier.popleft()
+            if k in chosen:
+                continue
+            if pairs + self.load[k] > WINDOW_PAIRS and chosen:
+                break
+            chosen.add(k)
+            pairs += self.load[k]
+            for f in self.instance.facilitators_at[k]:
+                frontier.extend(leads.get(f, ()))
+        return frozenset(chosen)
 
-    chosen: set[int] = set()
-    pairs = 0
-    for k in sorted(range(instance.slots), key=lambda k: (distance(k), k)):
-        if pairs + load[k] > WINDOW_PAIRS and chosen:
-            break
-        chosen.add(k)
-        pairs += load[k]
-    return frozenset(chosen)
+    def _band(self, centre: int) -> frozenset[int]:
+        """Starts whose time of day is nearest ``centre``, on all days, up to the budget."""
+
+        def distance(k: int) -> int:
+            gap = abs(self.instance.minute(k) % 1440 - centre)
+            return min(gap, 1440 - gap)
+
+        nearest = sorted(range(self.instance.slots), key=lambda k: (distance(k), k))
+        return self._grow(deque(nearest), {})
