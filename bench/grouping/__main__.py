@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from apps.cohorts.grouping import Problem, Result, greedy, solve, upper_bound, validate
+from apps.grouping.solver import Problem, Result, greedy, solve, upper_bound, validate
 from bench.grouping.instances import make_problem
 
 TARGET_SIZE = 5_000

@@ -12,8 +12,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from apps.cohorts.grouping import Facilitator, Participant, Problem
-from apps.cohorts.grouping.problem import WEEK_MINUTES
+from apps.grouping.solver import Facilitator, Participant, Problem
+from apps.grouping.solver.problem import WEEK_MINUTES
 
 # A Monday with no daylight-saving change in any of the zones below during its week.
 REFERENCE_MONDAY = datetime(2025, 10, 13, tzinfo=UTC)

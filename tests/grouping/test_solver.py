@@ -1,10 +1,10 @@
-"""The cohort grouping algorithm (apps.cohorts.grouping), without Django."""
+"""The cohort grouping algorithm (apps.grouping.solver), without Django."""
 
 import time
 
 import pytest
 
-from apps.cohorts.grouping import (
+from apps.grouping.solver import (
     WEEK_MINUTES,
     Cohort,
     Facilitator,
@@ -18,9 +18,9 @@ from apps.cohorts.grouping import (
     upper_bound,
     validate,
 )
-from apps.cohorts.grouping.arrange import ALL_FULL
-from apps.cohorts.grouping.availability import covers, meeting_starts, normalise, overlap
-from apps.cohorts.grouping.prepare import (
+from apps.grouping.solver.arrange import ALL_FULL
+from apps.grouping.solver.availability import covers, meeting_starts, normalise, overlap
+from apps.grouping.solver.prepare import (
     NO_AVAILABILITY,
     NO_FACILITATOR,
     TOO_FEW_PEOPLE,

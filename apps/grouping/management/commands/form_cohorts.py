@@ -1,6 +1,6 @@
 """``manage.py form_cohorts``: run the grouping algorithm on a JSON file (docs/grouping.md).
 
-A thin wrapper: reading, checking and solving all live in ``apps.cohorts.grouping``. It
+A thin wrapper: reading, checking and solving all live in ``apps.grouping.solver``. It
 never touches the database, so it also works on a machine with no database set up.
 """
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.cohorts.grouping import ProblemError, check_problem, dump_result, load_problem, solve
+from apps.grouping.solver import ProblemError, check_problem, dump_result, load_problem, solve
 
 # Exit status for input that cannot be used, as argparse does for bad arguments.
 BAD_INPUT = 2

@@ -6,9 +6,9 @@ import json
 import pytest
 from django.core.management import call_command, execute_from_command_line
 
-from apps.cohorts.grouping import load_problem, validate
-from apps.cohorts.grouping.io import parse_problem, problem_to_dict
-from apps.cohorts.grouping.problem import Cohort, Result, Unplaced
+from apps.grouping.solver import load_problem, validate
+from apps.grouping.solver.io import parse_problem, problem_to_dict
+from apps.grouping.solver.problem import Cohort, Result, Unplaced
 
 EVENING = [1080, 1320]
 

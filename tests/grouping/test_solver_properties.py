@@ -5,7 +5,7 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apps.cohorts.grouping import (
+from apps.grouping.solver import (
     WEEK_MINUTES,
     Facilitator,
     Participant,
