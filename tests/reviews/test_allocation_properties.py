@@ -61,7 +61,7 @@ rounds = st.builds(
 
 
 def forced_reciprocal_pairs(n: int, k: int) -> int:
-    """Fewest reciprocal pairs when n people review k others each among themselves."""
+    """Fewest reciprocal pairs when n > k people review k others each among themselves."""
     return max(0, n * k - n * (n - 1) // 2)
 
 
@@ -261,7 +261,7 @@ def test_reassignment_keeps_every_author_covered(r: Round, rng: random.Random) -
         assert count == r.k or (count < r.k and not eligible(submissions, new_state, sid, gone))
     _assert_overload_only_when_forced(r, submissions, new_state, changes.create, gone)
     if r.pool == "cohort":
-        _assert_cross_cohort_only_when_cohort_is_full(r, submissions, new_state, changes, gone)
+        _assert_strangers_only_when_cohort_is_full(r, submissions, new_state, changes.create, gone)
 
     again = reassign(
         submissions,
@@ -276,7 +276,11 @@ def test_reassignment_keeps_every_author_covered(r: Round, rng: random.Random) -
 
 
 def _assert_overload_only_when_forced(
-    r: Round, submissions: list[Submission], state: State, created, gone: set[str]
+    r: Round,
+    submissions: list[Submission],
+    state: State,
+    created: tuple[Assignment, ...],
+    gone: set[str],
 ) -> None:
     """Nobody is pushed past k + 1 unless everyone who could have helped is already there."""
     load = loads(submissions, state)
@@ -292,13 +296,17 @@ def _assert_overload_only_when_forced(
             ), f"{reviewer} carries {load[reviewer]} reviews while others had room"
 
 
-def _assert_cross_cohort_only_when_cohort_is_full(
-    r: Round, submissions: list[Submission], state: State, changes, gone: set[str]
+def _assert_strangers_only_when_cohort_is_full(
+    r: Round,
+    submissions: list[Submission],
+    state: State,
+    created: tuple[Assignment, ...],
+    gone: set[str],
 ) -> None:
     """A stranger is brought in only when every eligible cohort peer is at k + 1."""
     load = loads(submissions, state)
     cohort_of = {s.author: s.cohort for s in submissions}
-    for a in changes.create:
+    for a in created:
         if a.cross_cohort:
             cohort = next(s.cohort for s in submissions if s.id == a.submission)
             peers = [

@@ -1,0 +1,1 @@
+"""Benchmark of apps.reviews.allocation; run it with `python -m bench.peer_review`."""
