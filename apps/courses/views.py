@@ -4,6 +4,7 @@ from django.views.decorators.http import require_POST
 
 from apps.courses import selectors
 from apps.courses.services import resource_mark_done
+from apps.submissions.selectors import enrollment_for_course
 
 
 @login_required
@@ -37,6 +38,7 @@ def unit_detail(request, slug, number):
     context["exercises"] = selectors.unit_exercises(unit=unit)
     context["units_nav"] = selectors.course_units_nav(course=unit.course)
     context["is_preview"] = not unit.course.is_published
+    context["work_enrollment"] = enrollment_for_course(user=request.user, course_id=unit.course_id)
     return render(request, "courses/unit_detail.html", context)
 
 

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from apps.courses.models import Prompt
-from apps.submissions.models import MAX_ANSWER_CHARACTERS
+from apps.submissions.models import MAX_ANSWER_CHARACTERS, Milestone
 
 MAX_ITEMS = 200
 MAX_ITEM_CHARACTERS = 2_000
+# Milestones are copied into rows on submission, so their titles must fit the column.
+MAX_MILESTONE_TITLE = Milestone._meta.get_field("title").max_length
 
 
 @dataclass(frozen=True)
@@ -88,19 +90,17 @@ def problems_before_submitting(prompts: list[Prompt], answers: dict) -> list[Ans
         items = _filled_items(prompt, value)
         if not items and not prompt.is_required:
             continue
-        low, high = prompt.min_items, prompt.max_items
+        low = max(prompt.min_items or 0, 1 if prompt.is_required else 0)
+        high = prompt.max_items
         noun = "milestone" if prompt.answer == Prompt.Answer.MILESTONES else "item"
-        if prompt.is_required and not items:
-            problems.append(AnswerProblem(prompt.slug, f"Add at least one {noun}."))
-        elif low and len(items) < low:
-            problems.append(
-                AnswerProblem(prompt.slug, f"Add at least {low} {noun}s; there are {len(items)}.")
-            )
+        if len(items) < low:
+            wanted = f"one {noun}" if low == 1 else f"{low} {noun}s"
+            there = f"; there {'is' if len(items) == 1 else 'are'} {len(items)}" if items else ""
+            problems.append(AnswerProblem(prompt.slug, f"Add at least {wanted}{there}."))
         elif high and len(items) > high:
+            wanted = f"one {noun}" if high == 1 else f"{high} {noun}s"
             problems.append(
-                AnswerProblem(
-                    prompt.slug, f"Keep to at most {high} {noun}s; there are {len(items)}."
-                )
+                AnswerProblem(prompt.slug, f"Keep to at most {wanted}; there are {len(items)}.")
             )
         if prompt.answer == Prompt.Answer.MILESTONES:
             problems += _milestone_problems(prompt, items)
@@ -110,8 +110,17 @@ def problems_before_submitting(prompts: list[Prompt], answers: dict) -> list[Ans
 def _milestone_problems(prompt: Prompt, items: list[dict]) -> list[AnswerProblem]:
     problems = []
     for number, item in enumerate(items, start=1):
-        if not item["title"].strip():
+        title = item["title"].strip()
+        if not title:
             problems.append(AnswerProblem(prompt.slug, f"Milestone {number} needs a title."))
+        elif len(title) > MAX_MILESTONE_TITLE:
+            problems.append(
+                AnswerProblem(
+                    prompt.slug,
+                    f"Milestone {number}'s title is {len(title):,} characters long; keep it to "
+                    f"{MAX_MILESTONE_TITLE} and put the details in another answer.",
+                )
+            )
         if parse_date(item["date"]) is None:
             problems.append(
                 AnswerProblem(prompt.slug, f"Milestone {number} needs a target date (YYYY-MM-DD).")

@@ -24,9 +24,18 @@ from apps.submissions.models import CriterionScore, Feedback, Milestone, Revisio
 class SubmissionError(Exception):
     """A submission operation that cannot be done, with messages for people."""
 
-    def __init__(self, message: str, problems: list[AnswerProblem] | None = None):
+    def __init__(
+        self,
+        message: str,
+        problems: list[AnswerProblem] | None = None,
+        submission: Submission | None = None,
+    ):
         super().__init__(message)
         self.problems = problems or []
+        # The submission as it stands after the failed attempt, when the attempt
+        # still saved something (the answers kept as a draft), so the page can
+        # carry on from its new version.
+        self.submission = submission
 
 
 class SubmissionConflict(SubmissionError):
@@ -70,7 +79,13 @@ def submission_save_draft(
         raise SubmissionError("Some answers are too long to save.", problems)
     if cleaned == submission.answers and base_version == submission.version:
         return submission
-    return _bump(submission, base_version, answers=cleaned)
+    try:
+        return _bump(submission, base_version, answers=cleaned)
+    except SubmissionConflict as conflict:
+        # Another tab already saved exactly this text: there is nothing to choose between.
+        if conflict.current.answers == cleaned:
+            return conflict.current
+        raise
 
 
 def _due(submission: Submission) -> RoundUnit | None:
@@ -79,14 +94,40 @@ def _due(submission: Submission) -> RoundUnit | None:
     ).first()
 
 
-@transaction.atomic
+class _NotReady(Exception):
+    """Raised inside the submit transaction so the draft can be kept outside it."""
+
+    def __init__(self, answers: dict, problems: list[AnswerProblem]):
+        super().__init__("not ready")
+        self.answers = answers
+        self.problems = problems
+
+
 def submission_submit(*, submission: Submission, answers: dict, base_version: int) -> Submission:
     """Submit the answers as a new revision.
 
     Submitting the same answers twice (a double click, a retried request)
     gives one revision. Work after the due date is marked late and taken,
-    unless the round has closed the session.
+    unless the round has closed the session. Answers that cannot be submitted
+    yet are still saved as a draft, so fixing them loses nothing.
     """
+    try:
+        return _submit(submission=submission, answers=answers, base_version=base_version)
+    except _NotReady as not_ready:
+        # Saved after the submit transaction has rolled back, or the draft
+        # would be rolled back with it.
+        kept = submission_save_draft(
+            submission=Submission.objects.get(pk=submission.pk),
+            answers=not_ready.answers,
+            base_version=base_version,
+        )
+        raise SubmissionError(
+            "Some answers need attention before submitting.", not_ready.problems, submission=kept
+        ) from None
+
+
+@transaction.atomic
+def _submit(*, submission: Submission, answers: dict, base_version: int) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     prompts = _prompts(submission.exercise)
     cleaned, problems = clean_draft(prompts, answers)
@@ -98,10 +139,7 @@ def submission_submit(*, submission: Submission, answers: dict, base_version: in
         return submission  # the same submission again: nothing to do
     problems = problems_before_submitting(prompts, cleaned)
     if problems:
-        # Keep what they wrote even though it cannot be submitted yet.
-        if base_version == submission.version and cleaned != submission.answers:
-            submission = _bump(submission, base_version, answers=cleaned)
-        raise SubmissionError("Some answers need attention before submitting.", problems)
+        raise _NotReady(cleaned, problems)
 
     now = timezone.now()
     schedule = _due(submission)
@@ -154,7 +192,15 @@ def submission_give_feedback(
     levels: list[Level],
     base_version: int,
 ) -> Feedback:
-    """Accept a submission or return it for revision, with rubric levels and a comment."""
+    """Accept a submission or return it for revision, with rubric levels and a comment.
+
+    The version is checked first, so a grader acting on an out-of-date page
+    hears that someone else acted meanwhile, whatever that was.
+    """
+    current = Submission.objects.select_for_update().get(pk=submission.pk)
+    if current.version != base_version:
+        raise SubmissionConflict(current)
+    submission = current
     if decision not in Feedback.Decision.values:
         raise SubmissionError("Choose to accept the work or return it for revision.")
     if submission.status not in (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED):
@@ -162,6 +208,8 @@ def submission_give_feedback(
     if decision == Feedback.Decision.RETURNED and not comment.strip():
         raise SubmissionError("Say what to revise when returning work.")
     rubric = submission.exercise.rubric
+    if rubric is None and levels:
+        raise SubmissionError("This exercise has no rubric, so no levels can be chosen.")
     if rubric is not None:
         criteria = {c.pk for c in rubric.criteria.all()}
         chosen = {level.criterion_id for level in levels}

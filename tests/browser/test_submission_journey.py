@@ -272,3 +272,36 @@ def test_without_javascript_the_form_saves_previews_and_submits(live_server, bro
 
     expect(page.get_by_text("Submitted. Your facilitator can now read it.")).to_be_visible()
     assert Revision.objects.count() == 1
+
+
+def test_a_conflict_can_be_settled_by_taking_the_saved_version(
+    live_server, browser_page, career_plan
+):
+    user, enrollment, exercise = career_plan
+    page = browser_page
+    log_in(page, live_server, user)
+    page.goto(answer_url(live_server, enrollment, exercise))
+    other = page.context.new_page()
+    other.goto(page.url)
+
+    roles = other.get_by_role("group", name=ROLES)
+    roles.get_by_label("Item 1", exact=True).fill("Saved from the other tab")
+    other.get_by_role("button", name="Save draft").click()
+    expect(save_status(other)).to_contain_text("All changes saved at", timeout=SAVE_TIMEOUT)
+
+    page.bring_to_front()
+    page.get_by_label(WHY_FIRST).fill("Only typed here")
+    expect(save_status(page)).to_have_text("Saved elsewhere — see below", timeout=SAVE_TIMEOUT)
+    page.get_by_role("link", name="Use the saved version").click()
+
+    expect(page.get_by_role("region", name="Saved elsewhere")).to_have_count(0)
+    expect(page.get_by_label(WHY_FIRST)).to_have_value("")
+    roles = page.get_by_role("group", name=ROLES)
+    expect(roles.get_by_label("Item 1", exact=True)).to_have_value("Saved from the other tab")
+    expect(save_status(page)).to_contain_text("Showing the version saved at")
+
+    # The page now holds the saved version, so the next save goes through.
+    page.get_by_label(WHY_FIRST).fill("A fresh start")
+    expect(save_status(page)).to_contain_text("All changes saved at", timeout=SAVE_TIMEOUT)
+    assert saved_answers(enrollment, exercise)["future-roles"] == ["Saved from the other tab"]
+    assert saved_answers(enrollment, exercise)["most-exciting-role"] == "A fresh start"

@@ -197,9 +197,9 @@ def _build_unit(resources: int, exercises: int = 2, prompts: int = 4):
     return unit
 
 
-# Session and user (2), the navigation (1), course or unit (1), the page's own reads (1-4).
+# Session and user (2), the navigation (1), course or unit (1), the page's own reads (1-5).
 COURSE_PAGE_QUERIES = 5
-SESSION_PAGE_QUERIES = 8
+SESSION_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("size", [5, 200])

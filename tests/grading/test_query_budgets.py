@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 # Session and user (2), then the page's own reads.
 HOME_QUERIES = 6  # navigation, is a grader, count, cohorts with their waiting work
 QUEUE_QUERIES = 9  # navigation, cohort, exercises, counts, page count, page, oldest waiting
-GRADE_QUERIES = 10  # navigation, submission, rubric (2), revision, feedback with scores (2), prompts
+GRADE_QUERIES = 10  # nav, submission, rubric (2), revision, feedback with scores (2), prompts
 
 SIZES = [8, 200]
 

@@ -91,13 +91,6 @@ def test_a_different_decision_from_the_same_grader_on_a_stale_page_is_a_conflict
 # Findings in apps/submissions/services.py, kept here until they are fixed there. -----
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SubmissionError,
-    reason="submission_give_feedback checks the status before the version, so a stale "
-    "grader on work someone else returned hears 'Only submitted work can be graded' "
-    "instead of a conflict; grading_give_feedback compares versions first to work round it",
-)
 def test_submission_service_reports_a_conflict_on_work_returned_meanwhile(course, submission):
     version = submission.version
     give(course, submission, "returned", comment="Needs dates.")
@@ -114,12 +107,6 @@ def test_submission_service_reports_a_conflict_on_work_returned_meanwhile(course
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with no rubric on the exercise, submission_give_feedback stores levels of any "
-    "rubric as CriterionScore rows; the grading form offers no levels then, so it cannot "
-    "happen through the grading page",
-)
 def test_submission_service_refuses_levels_for_an_exercise_without_a_rubric(course):
     exercise = ExerciseFactory(unit=course.exercise.unit, rubric=None)
     work = submitted(place(course), exercise)

@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from apps.rounds.models import Enrollment
+from apps.submissions import selectors
 from apps.submissions.models import Revision, Submission
 from apps.submissions.services import (
     submission_get_or_start,
@@ -795,3 +796,20 @@ def test_work_list_query_count_does_not_grow_with_exercises(
 
     assert response.status_code == 200
     assert text(response).count('href="/work/round-') == 2 * exercises
+
+
+def test_the_answer_page_refuses_other_methods(participant_client, work):
+    enrollment, exercise = work
+    assert participant_client.put(url("answer", enrollment, exercise)).status_code == 405
+
+
+def test_a_course_page_can_find_the_round_to_link_the_work_to(participant):
+    enrollment, exercise = enrolled_in_plan(participant)
+    EnrollmentFactory(user=participant, status=Enrollment.Status.DROPPED)  # another course
+
+    found = selectors.enrollment_for_course(user=participant, course_id=exercise.unit.course_id)
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.DROPPED)
+    gone = selectors.enrollment_for_course(user=participant, course_id=exercise.unit.course_id)
+
+    assert found == enrollment
+    assert gone is None
