@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.submissions.models import Feedback, Submission
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, playwright_instance  # noqa: F401
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.factories import PASSWORD
 from tests.grading import SUBMITTED_AT, build_course, place, submitted
 
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(playwright_instance):  # noqa: F811 - the fixture imported above
+def page(playwright_instance):
     browser = playwright_instance.chromium.launch(
         executable_path=chromium_path(), args=CHROMIUM_ARGS
     )
@@ -78,7 +78,7 @@ def test_facilitator_filters_the_queue_and_returns_work_with_rubric_levels(live_
 
 def test_without_javascript_enter_on_a_level_asks_for_a_decision_instead_of_accepting(
     live_server,
-    playwright_instance,  # noqa: F811 - the fixture imported above
+    playwright_instance,
 ):
     course = build_course()
     work = submitted(place(course, display_name="Olive"), course.exercise)
