@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint bench-grouping bench-peer-review clean
+.PHONY: run test install lint bench-grouping bench-peer-review bench-reminders clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -32,6 +32,9 @@ bench-grouping: install
 
 bench-peer-review: install
 	$(PY) -m bench.peer_review
+
+bench-reminders: install
+	scripts/with-services $(PY) -m bench.reminders
 
 clean:
 	rm -rf $(VENV) var staticfiles
