@@ -20,6 +20,7 @@ urlpatterns = [
     path("certificates/", include("apps.certificates.urls")),
     path("progress/", include("apps.progress.urls")),
     path("plans/", include("apps.plans.urls")),
+    path("reviews/", include("apps.reviews.urls")),
     path("reminders/", include("apps.reminders.urls")),
     path("demo/", include("apps.demo.urls")),
 ]

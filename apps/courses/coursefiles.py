@@ -18,6 +18,21 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESOURCE_KINDS = ("article", "paper", "video", "podcast", "other")
 EXERCISE_KINDS = ("free_response", "career_plan", "project_plan")
 ANSWER_KINDS = ("text", "list", "milestones")
+REVIEW_POOLS = ("cohort", "round")
+REVIEW_RELEASES = ("after_own", "at_due")
+# What an exercise's `peer_review:` mapping means when a field is left out; the
+# same values as the PeerReviewSettings model's defaults.
+PEER_REVIEW_DEFAULTS = {
+    "enabled": True,
+    "reviews": 2,
+    "pool": "cohort",
+    "anonymous": True,
+    "rubric": None,
+    "questions": [],
+    "due_hours_after_deadline": 72,
+    "grace_hours": 24,
+    "release": "after_own",
+}
 # The largest value the database's integer columns hold.
 _LARGEST_WHOLE = 2_147_483_647
 
@@ -210,11 +225,63 @@ def _read_prompt(r: _Reader) -> dict:
     }
 
 
-def _read_exercise(r: _Reader, rubric_slugs: set[str]) -> dict:
-    r.check_fields(("slug", "title", "kind", "instructions", "rubric", "prompts"))
+def _rubric_slug(r: _Reader, rubric_slugs: set[str]) -> str | None:
     rubric = r.text("rubric") or None
     if rubric is not None and rubric not in rubric_slugs:
         r.fail("rubric", f"“{rubric}” is not a rubric in {COURSE_FILE}")
+    return rubric
+
+
+def _read_questions(r: _Reader) -> list[str]:
+    value = r.data.get("questions")
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        r.fail("questions", "must be a list of questions, one line each")
+    questions = []
+    for index, item in enumerate(value):
+        # Stored one per line, so a question may not span lines.
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            r.fail(f"questions[{index}]", "must be text")
+        question = str(item).strip()
+        if not question:
+            r.fail(f"questions[{index}]", "is empty")
+        if "\n" in question or "\r" in question:
+            r.fail(f"questions[{index}]", "must fit on one line")
+        questions.append(question)
+    return questions
+
+
+def _read_peer_review(r: _Reader, rubric_slugs: set[str]) -> dict | None:
+    value = r.data.get("peer_review")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        r.fail("peer_review", "must be a mapping of field: value (use {} for all defaults)")
+    review = _Reader(r.file, r._at("peer_review"), value)
+    review.check_fields(tuple(PEER_REVIEW_DEFAULTS))
+    reviews = review.whole("reviews", minimum=1, maximum=5)
+    due_hours = review.whole("due_hours_after_deadline", minimum=0)
+    grace_hours = review.whole("grace_hours", minimum=0)
+    defaults = PEER_REVIEW_DEFAULTS
+    return {
+        "enabled": review.boolean("enabled", defaults["enabled"]),
+        "reviews": defaults["reviews"] if reviews is None else reviews,
+        "pool": review.choice("pool", REVIEW_POOLS, defaults["pool"]),
+        "anonymous": review.boolean("anonymous", defaults["anonymous"]),
+        "rubric": _rubric_slug(review, rubric_slugs),
+        "questions": _read_questions(review),
+        "due_hours_after_deadline": (
+            defaults["due_hours_after_deadline"] if due_hours is None else due_hours
+        ),
+        "grace_hours": defaults["grace_hours"] if grace_hours is None else grace_hours,
+        "release": review.choice("release", REVIEW_RELEASES, defaults["release"]),
+    }
+
+
+def _read_exercise(r: _Reader, rubric_slugs: set[str]) -> dict:
+    r.check_fields(("slug", "title", "kind", "instructions", "rubric", "prompts", "peer_review"))
+    rubric = _rubric_slug(r, rubric_slugs)
     prompts = r.items("prompts", required=True)
     spec = {
         "slug": r.slug("slug"),
@@ -223,6 +290,7 @@ def _read_exercise(r: _Reader, rubric_slugs: set[str]) -> dict:
         "instructions": r.text("instructions"),
         "rubric": rubric,
         "prompts": [_read_prompt(p) for p in prompts],
+        "peer_review": _read_peer_review(r, rubric_slugs),
     }
     _unique(prompts, [p["slug"] for p in spec["prompts"]], "slug")
     return spec
@@ -322,8 +390,21 @@ def _compact(value):
             continue
         if key in ("rubrics", "resources", "exercises") and item == []:
             continue
+        if key == "peer_review":
+            if item is not None:
+                out[key] = _compact_peer_review(item)
+            continue
         out[key] = _compact(item)
     return out
+
+
+def _compact_peer_review(review: dict) -> dict:
+    """Only the fields that differ from the defaults; `{}` still switches peer review on."""
+    return {
+        key: value
+        for key, value in review.items()
+        if value != PEER_REVIEW_DEFAULTS.get(key, object())
+    }
 
 
 def _dump(data: dict, path: Path) -> None:

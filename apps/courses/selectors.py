@@ -148,6 +148,23 @@ def course_units_nav(*, course: Course) -> list[tuple[int, str]]:
     return list(course.units.order_by("number").values_list("number", "title"))
 
 
+def _peer_review_spec(settings) -> dict | None:
+    """An exercise's PeerReviewSettings as the `peer_review:` mapping of its unit file."""
+    if settings is None:
+        return None
+    return {
+        "enabled": settings.is_enabled,
+        "reviews": settings.reviews_per_submission,
+        "pool": settings.pool,
+        "anonymous": settings.is_anonymous,
+        "rubric": settings.rubric.slug if settings.rubric else None,
+        "questions": settings.questions,
+        "due_hours_after_deadline": settings.due_hours_after_deadline,
+        "grace_hours": settings.grace_hours,
+        "release": settings.release,
+    }
+
+
 def course_to_spec(course: Course) -> dict:
     """The course as the plain data that coursefiles.write_course writes out."""
     rubrics = (
@@ -167,7 +184,7 @@ def course_to_spec(course: Course) -> dict:
         Prefetch(
             "exercises",
             queryset=Exercise.objects.order_by("position")
-            .select_related("rubric")
+            .select_related("rubric", "peer_review__rubric")
             .prefetch_related(Prefetch("prompts", queryset=Prompt.objects.order_by("position"))),
         ),
     )
@@ -234,6 +251,7 @@ def course_to_spec(course: Course) -> dict:
                             }
                             for p in e.prompts.all()
                         ],
+                        "peer_review": _peer_review_spec(getattr(e, "peer_review", None)),
                     }
                     for e in unit.exercises.all()
                 ],

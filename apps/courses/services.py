@@ -14,6 +14,7 @@ from apps.courses.models import (
     Rubric,
     Unit,
 )
+from apps.reviews.models import PeerReviewSettings
 
 
 class CourseError(Exception):
@@ -183,6 +184,9 @@ def course_import(*, spec: dict) -> Course:
             ],
         )
         for exercise_spec in unit_spec["exercises"]:
+            _sync_peer_review(
+                exercises[exercise_spec["slug"]], exercise_spec.get("peer_review"), rubrics
+            )
             _sync_children(
                 exercises[exercise_spec["slug"]].prompts.all(),
                 Prompt,
@@ -204,6 +208,30 @@ def course_import(*, spec: dict) -> Course:
                 ],
             )
     return course
+
+
+def _sync_peer_review(exercise: Exercise, spec: dict | None, rubrics: dict[str, Rubric]) -> None:
+    """Make the exercise's peer review settings match its `peer_review:` mapping, or remove them.
+
+    Removing the settings leaves assignments and reviews already made in place.
+    """
+    if spec is None:
+        PeerReviewSettings.objects.filter(exercise=exercise).delete()
+        return
+    PeerReviewSettings.objects.update_or_create(
+        exercise=exercise,
+        defaults={
+            "is_enabled": spec["enabled"],
+            "reviews_per_submission": spec["reviews"],
+            "pool": spec["pool"],
+            "is_anonymous": spec["anonymous"],
+            "rubric": rubrics[spec["rubric"]] if spec["rubric"] else None,
+            "comment_prompts": "\n".join(spec["questions"]),
+            "due_hours_after_deadline": spec["due_hours_after_deadline"],
+            "grace_hours": spec["grace_hours"],
+            "release": spec["release"],
+        },
+    )
 
 
 def _sync_rubrics(course: Course, rubric_specs: list[dict]) -> dict[str, Rubric]:

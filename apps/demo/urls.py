@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.demo import views
 
 app_name = "demo"
-urlpatterns: list = []
+urlpatterns = [
+    path("outbox/", views.outbox, name="outbox"),
+]

@@ -19,6 +19,7 @@ from django.urls import reverse
 from apps.cohorts.models import Attendance, Cohort, Meeting, Placement
 from apps.courses.models import Exercise, Resource, ResourceCompletion
 from apps.reminders.models import Kind, Preference, Reminder
+from apps.reviews.reminders import check_reviews_due, plan_reviews_due
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.models import Feedback, Milestone, Submission
 
@@ -117,10 +118,13 @@ def check_meeting_tomorrow(reminders, now):
     exercises = defaultdict(list)
     for exercise in Exercise.objects.filter(unit_id__in=units).order_by("position"):
         exercises[exercise.unit_id].append(exercise)
+    # Only this batch's people: the whole round's submissions would make every batch
+    # read as many rows as the round has participants.
     statuses = {
-        (s.enrollment.user_id, s.exercise_id): s.get_status_display()
-        for s in Submission.objects.filter(exercise__unit_id__in=units).select_related("enrollment")
-        if s.enrollment.user_id in {r.user_id for r in reminders}
+        (user_id, exercise_id): Submission.Status(status).label
+        for user_id, exercise_id, status in Submission.objects.filter(
+            exercise__unit_id__in=units, enrollment__user_id__in={r.user_id for r in reminders}
+        ).values_list("enrollment__user_id", "exercise_id", "status")
     }
     outcomes = {}
     for reminder in reminders:
@@ -499,13 +503,9 @@ def check_facilitator_digest(reminders, now):
     return outcomes
 
 
-def check_reviews_due(reminders, now):
-    # Peer review arrives with its own issue; until then nothing plans these.
-    return {reminder.pk: Outcome("peer review is not set up") for reminder in reminders}
-
-
 PLANNERS = {
     Kind.MEETING_TOMORROW: plan_meeting_tomorrow,
+    Kind.REVIEWS_DUE: plan_reviews_due,
     Kind.EXERCISE_DUE: plan_exercise_due,
     Kind.REVISION_WAITING: plan_revision_waiting,
     Kind.MILESTONE_CHECKIN: plan_milestone_checkin,

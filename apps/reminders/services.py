@@ -12,6 +12,7 @@ database can close is a crash after the mail server accepted a message but
 before the row was updated; it is as short as one UPDATE.
 """
 
+import contextlib
 import logging
 import time as clock
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -235,9 +237,15 @@ def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) 
 def _send_one(reminder, outcome, connection, now, result) -> None:
     try:
         message = build_message(reminder, outcome, connection=connection)
+        # Open once and keep for the batch: send() on a closed connection would connect,
+        # greet and say goodbye to the mail server for every single message.
+        connection.open()
         message.send()
     except Exception as error:  # noqa: BLE001 - any failure is recorded on the row
         logger.warning("Reminder %s failed: %s", reminder.pk, error)
+        # The connection may be broken now; the next message opens a fresh one.
+        with contextlib.suppress(Exception):
+            connection.close()
         final = reminder.attempts >= MAX_ATTEMPTS
         _finish(
             reminder,
@@ -248,15 +256,51 @@ def _send_one(reminder, outcome, connection, now, result) -> None:
         )
         result.failed += 1
         return
-    if _finish(reminder, now, status=Reminder.Status.SENT, sent_at=timezone.now()):
-        Notification.objects.create(
-            user_id=reminder.user_id,
-            reminder=reminder,
-            title=outcome.subject,
-            body=message.body,
-            url=outcome.url,
-        )
+    _confirm_sent(reminder, now, title=outcome.subject, body=message.body, url=outcome.url)
     result.sent += 1
+
+
+def _confirm_sent(reminder: Reminder, claimed_at: datetime, *, title: str, body: str, url: str):
+    """Mark the row sent and keep the in-app copy, unless another dispatcher took it over.
+
+    On PostgreSQL this is one statement: one round trip per message instead of
+    two, which is much of a batch's time, and never a sent row without its copy.
+    """
+    sent_at = timezone.now()
+    if db_connection.vendor != "postgresql":
+        if _finish(reminder, claimed_at, status=Reminder.Status.SENT, sent_at=sent_at):
+            Notification.objects.create(
+                user_id=reminder.user_id, reminder=reminder, title=title, body=body, url=url
+            )
+        return
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            _CONFIRM_SQL.format(
+                reminder=Reminder._meta.db_table, notification=Notification._meta.db_table
+            ),
+            {
+                "sent": Reminder.Status.SENT,
+                "sending": Reminder.Status.SENDING,
+                "pk": reminder.pk,
+                "claimed_at": claimed_at,
+                "sent_at": sent_at,
+                "title": title,
+                "body": body,
+                "url": url,
+            },
+        )
+
+
+# What _finish and Notification.objects.create do, as one statement.
+_CONFIRM_SQL = """
+WITH confirmed AS (
+    UPDATE {reminder} SET status = %(sent)s, sent_at = %(sent_at)s
+    WHERE id = %(pk)s AND status = %(sending)s AND claimed_at = %(claimed_at)s
+    RETURNING id, user_id
+)
+INSERT INTO {notification} (user_id, reminder_id, title, body, url, created_at, read_at)
+SELECT user_id, id, %(title)s, %(body)s, %(url)s, %(sent_at)s, NULL FROM confirmed
+"""
 
 
 def reminder_resend(*, reminder: Reminder) -> None:

@@ -186,6 +186,8 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 else:
     _broker_dir = VAR_DIR / "broker"
+    for _folder in ("processed", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
@@ -202,6 +204,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "reminders-tick": {"task": "reminders.tick", "schedule": 60.0},
     "reminders-plan": {"task": "reminders.plan", "schedule": 300.0},
+    "reviews-tick": {"task": "reviews.tick", "schedule": 300.0},
 }
 
 if not DEBUG:

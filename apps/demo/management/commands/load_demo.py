@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -80,7 +80,13 @@ class Command(BaseCommand):
         )
         if not created:
             return
-        round_schedule_units(round=round)
+        schedule = round_schedule_units(round=round)
+        # Plans are due before the final week, so peer reviews are done by its meeting.
+        final = schedule[-1]
+        final.due_at = datetime.combine(
+            final.week_starts_on - timedelta(days=2), time(0), tzinfo=UTC
+        )
+        final.save(update_fields=["due_at"])
         facilitator = Enrollment.objects.create(
             round=round,
             user=users["facilitator@example.com"],

@@ -1,0 +1,373 @@
+"""Peer review in the database: allocating, fitting late submitters, reassigning, reviewing.
+
+The decisions come from the pure functions in `allocation`; this module feeds
+them the stored state and applies their answer in one transaction. Each
+allocation of one exercise in one round runs under a row lock on the
+exercise's settings, so a deadline tick, an admin's button and a late
+submission cannot allocate the same pool at the same time, and the partial
+unique constraint on assignments backs that up.
+"""
+
+import zlib
+from collections import Counter
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.courses.models import Exercise, Level
+from apps.reviews import allocation
+from apps.reviews.models import PeerReviewSettings, Review, ReviewAssignment
+from apps.rounds.models import Enrollment, Round, RoundUnit
+from apps.submissions.models import Submission
+
+GONE = (Enrollment.Status.DROPPED, Enrollment.Status.DECLINED)
+OUTSTANDING = (ReviewAssignment.Status.NOT_STARTED, ReviewAssignment.Status.STARTED)
+COVERING = (*OUTSTANDING, ReviewAssignment.Status.DONE)
+# A review handed out once the reviews' due date has passed (a replacement, or
+# work for someone who submitted very late) gets this long from the moment it is
+# handed out, so it is never overdue on arrival.
+LATE_HAND_OUT_TIME = timedelta(hours=24)
+MAX_NOTE_CHARACTERS = 2_000
+
+
+class ReviewError(Exception):
+    """A peer review operation that cannot be done, with a message for people."""
+
+
+class ReviewConflict(ReviewError):
+    def __init__(self):
+        super().__init__(
+            "This review was saved from another tab since this page was loaded. "
+            "Nothing was overwritten; reload to see the saved version."
+        )
+
+
+def _seed(round: Round, exercise: Exercise) -> int:
+    """The same pool always gets the same allocation."""
+    return zlib.crc32(f"{round.pk}:{exercise.pk}".encode())
+
+
+def review_due_at(*, round: Round, exercise: Exercise, settings: PeerReviewSettings):
+    entry = RoundUnit.objects.filter(round=round, unit_id=exercise.unit_id).first()
+    deadline = entry.due_at if entry else timezone.now()
+    return deadline + timedelta(hours=settings.due_hours_after_deadline)
+
+
+def _pool(round: Round, exercise: Exercise):
+    """The submissions under review and the stored assignments, as the algorithm sees them."""
+    submissions = (
+        Submission.objects.filter(
+            enrollment__round=round, exercise=exercise, first_submitted_at__isnull=False
+        )
+        .exclude(enrollment__status__in=GONE)
+        .select_related("enrollment__placement")
+        .order_by("first_submitted_at", "pk")
+    )
+    pool = [
+        allocation.Submission(
+            id=str(s.pk),
+            author=str(s.enrollment_id),
+            cohort=str(getattr(getattr(s.enrollment, "placement", None), "cohort_id", "none")),
+        )
+        for s in submissions
+    ]
+    # One row per pair: the live one if any, else a cancelled one, which the
+    # algorithm needs to see so it does not hand the same pair out again.
+    by_pair = {}
+    rows = ReviewAssignment.objects.filter(
+        submission__enrollment__round=round, submission__exercise=exercise
+    ).order_by("pk")
+    for row in rows:
+        pair = (row.reviewer_id, row.submission_id)
+        if pair not in by_pair or row.status != ReviewAssignment.Status.ABANDONED:
+            by_pair[pair] = row
+    existing = [
+        allocation.Assignment(
+            reviewer=str(a.reviewer_id),
+            submission=str(a.submission_id),
+            cross_cohort=a.is_cross_cohort,
+            status=allocation.Status(a.status),
+        )
+        for a in by_pair.values()
+    ]
+    return pool, existing
+
+
+def _lock_settings(exercise: Exercise) -> PeerReviewSettings | None:
+    return (
+        PeerReviewSettings.objects.select_for_update()
+        .filter(exercise=exercise, is_enabled=True)
+        .first()
+    )
+
+
+def _due_for_new_work(round, exercise, settings):
+    return max(
+        review_due_at(round=round, exercise=exercise, settings=settings),
+        timezone.now() + LATE_HAND_OUT_TIME,
+    )
+
+
+def _apply(round, exercise, settings, changes: allocation.Changes) -> int:
+    due_at = _due_for_new_work(round, exercise, settings)
+    for gone in changes.cancel:
+        ReviewAssignment.objects.filter(
+            reviewer_id=int(gone.reviewer),
+            submission_id=int(gone.submission),
+            status__in=[ReviewAssignment.Status.NOT_STARTED, ReviewAssignment.Status.STARTED],
+        ).update(status=ReviewAssignment.Status.ABANDONED)
+    ReviewAssignment.objects.bulk_create(
+        ReviewAssignment(
+            reviewer_id=int(new.reviewer),
+            submission_id=int(new.submission),
+            is_cross_cohort=new.cross_cohort,
+            due_at=due_at,
+        )
+        for new in changes.create
+    )
+    return len(changes.create)
+
+
+@transaction.atomic
+def reviews_allocate(*, round: Round, exercise: Exercise) -> int:
+    """Give every submission of the pool its reviewers; returns how many were assigned.
+
+    Running it again assigns nothing new. Called when the deadline passes and
+    by an admin on demand.
+    """
+    settings = _lock_settings(exercise)
+    if settings is None:
+        return 0
+    pool, existing = _pool(round, exercise)
+    created = allocation.allocate(
+        pool,
+        k=settings.reviews_per_submission,
+        pool=settings.pool,
+        existing=existing,
+        seed=_seed(round, exercise),
+    )
+    return _apply(round, exercise, settings, allocation.Changes(create=tuple(created)))
+
+
+@transaction.atomic
+def reviews_fit_late(*, submission: Submission) -> int:
+    """Fit a submission made after its pool was allocated, without touching started reviews."""
+    settings = _lock_settings(submission.exercise)
+    if settings is None:
+        return 0
+    round = submission.enrollment.round
+    pool, existing = _pool(round, submission.exercise)
+    if not existing:
+        return 0  # the pool has not been allocated yet; this submission joins it then
+    covered = Counter(a.submission for a in existing if a.status in COVERING)
+    k = settings.reviews_per_submission
+    late = [s.id for s in pool if covered[s.id] < k or s.id == str(submission.pk)]
+    if str(submission.pk) not in {s.id for s in pool}:
+        return 0  # withdrawn again, or its author has left the round
+    changes = allocation.fit_late_submissions(
+        pool,
+        late,
+        k=settings.reviews_per_submission,
+        pool=settings.pool,
+        existing=existing,
+        seed=_seed(round, submission.exercise),
+    )
+    return _apply(round, submission.exercise, settings, changes)
+
+
+@transaction.atomic
+def reviews_reassign(*, round: Round, exercise: Exercise, now=None) -> int:
+    """Give away what dropped or overdue reviewers still owe, and replace hidden reviews.
+
+    Reviews still owed on the work of someone who has left the round are
+    cancelled: nobody needs them any more.
+    """
+    settings = _lock_settings(exercise)
+    if settings is None:
+        return 0
+    now = now or timezone.now()
+    ReviewAssignment.objects.filter(
+        submission__enrollment__round=round,
+        submission__exercise=exercise,
+        submission__enrollment__status__in=GONE,
+        status__in=OUTSTANDING,
+    ).update(status=ReviewAssignment.Status.ABANDONED)
+    pool, existing = _pool(round, exercise)
+    if not existing:
+        return 0
+    dropped = Enrollment.objects.filter(round=round, status__in=GONE).values_list("pk", flat=True)
+    overdue = ReviewAssignment.objects.filter(
+        submission__enrollment__round=round,
+        submission__exercise=exercise,
+        status__in=[ReviewAssignment.Status.NOT_STARTED, ReviewAssignment.Status.STARTED],
+        due_at__lt=now - timedelta(hours=settings.grace_hours),
+    ).values_list("reviewer_id", flat=True)
+    changes = allocation.reassign(
+        pool,
+        existing,
+        k=settings.reviews_per_submission,
+        pool=settings.pool,
+        dropped=[str(pk) for pk in dropped],
+        overdue=[str(pk) for pk in set(overdue)],
+        seed=_seed(round, exercise),
+    )
+    return _apply(round, exercise, settings, changes)
+
+
+def review_hide(*, review: Review, by, reason: str) -> int:
+    """Hide an inappropriate review from its author and give them a replacement.
+
+    Returns how many new reviewers were assigned (0 when nobody eligible is left).
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ReviewError("Say why the review is hidden; the reviewer's facilitator may ask.")
+    if len(reason) > 300:
+        raise ReviewError(f"Keep the reason to 300 characters; this one has {len(reason)}.")
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if review.hidden_at:
+            raise ReviewError("This review is already hidden.")
+        if not review.submitted_at:
+            raise ReviewError("Only submitted reviews can be hidden; the author cannot see drafts.")
+        review.hidden_at, review.hidden_by, review.hidden_reason = timezone.now(), by, reason
+        review.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        ReviewAssignment.objects.filter(pk=review.assignment_id).update(
+            status=ReviewAssignment.Status.HIDDEN
+        )
+    submission = review.assignment.submission
+    return reviews_reassign(round=submission.enrollment.round, exercise=submission.exercise)
+
+
+def _cohort_id(enrollment: Enrollment) -> int | None:
+    placement = getattr(enrollment, "placement", None)
+    return placement.cohort_id if placement else None
+
+
+def review_hand_over(*, assignment: ReviewAssignment, to: Enrollment) -> ReviewAssignment:
+    """Give one review someone still owes to another reviewer, chosen by a facilitator.
+
+    The new reviewer must be taking part in the same round, must not be the
+    author, and must never have been asked to review this submission before
+    (even if that was later cancelled), as the automatic allocation promises.
+    The draft the first reviewer may have written stays with them.
+    """
+    submission = assignment.submission
+    round, exercise = submission.enrollment.round, submission.exercise
+    with transaction.atomic():
+        # The same lock as the allocations, so a tick cannot hand it out at the same time.
+        settings = PeerReviewSettings.objects.select_for_update().filter(exercise=exercise).first()
+        current = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if current.status not in OUTSTANDING:
+            raise ReviewError("Only a review that is not finished can be handed to someone else.")
+        if to.round_id != round.pk or to.status in GONE or to.is_facilitator:
+            raise ReviewError("Choose a participant who is taking part in this round.")
+        if to.pk == submission.enrollment_id:
+            raise ReviewError("Nobody reviews their own work.")
+        if ReviewAssignment.objects.filter(reviewer=to, submission=submission).exists():
+            raise ReviewError(
+                f"{to.user.name} has already been asked to review this; choose someone else."
+            )
+        current.status = ReviewAssignment.Status.ABANDONED
+        current.save(update_fields=["status"])
+        due_at = _due_for_new_work(round, exercise, settings) if settings else current.due_at
+        return ReviewAssignment.objects.create(
+            reviewer=to,
+            submission=submission,
+            is_cross_cohort=_cohort_id(submission.enrollment) != _cohort_id(to),
+            due_at=max(due_at, current.due_at),
+        )
+
+
+def _review_settings(assignment: ReviewAssignment) -> PeerReviewSettings | None:
+    # Settings removed after reviews were assigned leave a plain comment review.
+    return getattr(assignment.submission.exercise, "peer_review", None)
+
+
+def _rubric_levels(assignment: ReviewAssignment, chosen: dict) -> dict[str, int]:
+    """Check chosen {criterion id: level id} against the review rubric; keep only valid ones."""
+    settings = _review_settings(assignment)
+    rubric = settings.review_rubric if settings else None
+    if rubric is None:
+        return {}
+    valid = {
+        str(level.criterion_id): level.pk
+        for level in Level.objects.filter(criterion__rubric=rubric)
+        if str(chosen.get(str(level.criterion_id))) == str(level.pk)
+    }
+    return valid
+
+
+def _submit_problem(assignment: ReviewAssignment, review: Review) -> str:
+    settings = _review_settings(assignment)
+    rubric = settings.review_rubric if settings else None
+    if rubric is not None and len(review.levels) < rubric.criteria.count():
+        return "Choose a level for every criterion before submitting."
+    if not any(comment.strip() for comment in review.comments):
+        return "Write at least one comment before submitting."
+    return ""
+
+
+def review_save(
+    *,
+    assignment: ReviewAssignment,
+    levels: dict,
+    comments: list[str],
+    base_version: int | None,
+    submit: bool,
+) -> Review:
+    """Save a review as a draft, or submit it.
+
+    What was written is saved even when submitting is refused, so a missing
+    rubric level never costs the reviewer their comments. A stale version is
+    refused, never overwritten.
+    """
+    with transaction.atomic():
+        # Read the status under a lock: a tick may have handed this review to
+        # someone else while the page was open, and a late autosave must not
+        # bring it back to life.
+        assignment.status = (
+            ReviewAssignment.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=assignment.pk)
+        )
+        if assignment.status in (
+            ReviewAssignment.Status.ABANDONED,
+            ReviewAssignment.Status.HIDDEN,
+        ):
+            raise ReviewError("This review is no longer yours to write.")
+        review, _ = Review.objects.select_for_update().get_or_create(assignment=assignment)
+        if review.submitted_at:
+            raise ReviewError("This review is already submitted.")
+        if base_version is not None and base_version != review.version:
+            raise ReviewConflict()
+        review.levels = _rubric_levels(assignment, levels)
+        review.comments = [comment[:10_000] for comment in comments]
+        review.version += 1
+        problem = _submit_problem(assignment, review) if submit else ""
+        done = submit and not problem
+        if done:
+            review.submitted_at = timezone.now()
+        review.save()
+        assignment.status = (
+            ReviewAssignment.Status.DONE if done else ReviewAssignment.Status.STARTED
+        )
+        assignment.completed_at = review.submitted_at
+        assignment.save(update_fields=["status", "completed_at"])
+    if problem:
+        raise ReviewError(problem)
+    return review
+
+
+def review_rate(*, review: Review, helpfulness: int, note: str) -> None:
+    """The author says how helpful a review was; rating again replaces the earlier rating."""
+    if not 1 <= helpfulness <= 5:
+        raise ReviewError("Rate helpfulness from 1 (not helpful) to 5 (very helpful).")
+    note = note.strip()
+    if len(note) > MAX_NOTE_CHARACTERS:
+        raise ReviewError(
+            f"Keep the note to {MAX_NOTE_CHARACTERS:,} characters; this one has {len(note):,}."
+        )
+    review.helpfulness, review.helpfulness_note = helpfulness, note
+    review.save(update_fields=["helpfulness", "helpfulness_note", "updated_at"])
