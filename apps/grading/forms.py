@@ -1,12 +1,12 @@
 """The queue's filter form and the rubric grading form."""
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
 
-from apps.courses.models import Criterion, Exercise, Level
+from apps.courses.forms import RubricFieldsMixin
+from apps.courses.models import Criterion, Exercise
 from apps.grading.selectors import WAITING, QueueCounts
 from apps.submissions.models import Feedback, Submission
 
@@ -116,21 +116,7 @@ class QueueFilterForm(forms.Form):
         return urlencode(values)
 
 
-@dataclass(frozen=True)
-class LevelOption:
-    level: Level
-    input_id: str
-    checked: bool
-
-
-@dataclass(frozen=True)
-class CriterionRow:
-    criterion: Criterion
-    field: forms.BoundField
-    options: list[LevelOption]
-
-
-class GradeForm(forms.Form):
+class GradeForm(RubricFieldsMixin, forms.Form):
     """A decision on a submission: one level per rubric criterion, a comment, and which button.
 
     `version` is the submission's version when the page was loaded, so the
@@ -160,26 +146,7 @@ class GradeForm(forms.Form):
 
     def __init__(self, *args, criteria: list[Criterion], **kwargs):
         super().__init__(*args, **kwargs)
-        self.criteria = criteria
-        self._levels: dict[str, dict[str, Level]] = {}
-        for criterion in criteria:
-            name = self.criterion_field_name(criterion)
-            levels = {str(level.pk): level for level in criterion.levels.all()}
-            self._levels[name] = levels
-            self.fields[name] = forms.ChoiceField(
-                label=criterion.title,
-                choices=[(pk, level.title) for pk, level in levels.items()],
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": f"Choose a level for “{criterion.title}”.",
-                    "invalid_choice": f"That level is not part of “{criterion.title}” in this "
-                    "rubric; choose one of the levels shown.",
-                },
-            )
-
-    @staticmethod
-    def criterion_field_name(criterion: Criterion) -> str:
-        return f"criterion-{criterion.pk}"
+        self.add_rubric_fields(criteria, required=True)
 
     def full_clean(self):
         super().full_clean()
@@ -198,44 +165,5 @@ class GradeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["levels"] = [
-            self._levels[name][cleaned[name]] for name in self._levels if cleaned.get(name)
-        ]
+        cleaned["levels"] = self.chosen_levels()
         return cleaned
-
-    def _chosen(self, name: str) -> Level | None:
-        value = self[name].value()
-        return self._levels[name].get(str(value)) if value is not None else None
-
-    def rubric_rows(self) -> list[CriterionRow]:
-        rows = []
-        for criterion in self.criteria:
-            name = self.criterion_field_name(criterion)
-            chosen = self._chosen(name)
-            rows.append(
-                CriterionRow(
-                    criterion=criterion,
-                    field=self[name],
-                    options=[
-                        LevelOption(
-                            level=level,
-                            input_id=f"id_{name}_{level.pk}",
-                            checked=chosen is not None and chosen.pk == level.pk,
-                        )
-                        for level in self._levels[name].values()
-                    ],
-                )
-            )
-        return rows
-
-    @property
-    def points(self) -> int:
-        """The total of the levels chosen so far, as the live total shows it."""
-        return sum(level.points for name in self._levels if (level := self._chosen(name)))
-
-    @property
-    def max_points(self) -> int:
-        return sum(
-            max((level.points for level in levels.values()), default=0)
-            for levels in self._levels.values()
-        )

@@ -1,10 +1,9 @@
 """Forms for writing a review, rating one, hiding one and handing one to someone else."""
 
-from dataclasses import dataclass
-
 from django import forms
 
-from apps.courses.models import Criterion, Level
+from apps.courses.forms import RubricFieldsMixin
+from apps.courses.models import Criterion
 from apps.reviews.selectors import ChosenLevel
 
 MAX_COMMENT_CHARACTERS = 10_000
@@ -18,21 +17,7 @@ HELPFULNESS_CHOICES = [
 ]
 
 
-@dataclass(frozen=True)
-class LevelOption:
-    level: Level
-    input_id: str
-    checked: bool
-
-
-@dataclass(frozen=True)
-class CriterionRow:
-    criterion: Criterion
-    field: forms.BoundField
-    options: list[LevelOption]
-
-
-class ReviewForm(forms.Form):
+class ReviewForm(RubricFieldsMixin, forms.Form):
     """A review: one level per rubric criterion and one answer per question.
 
     Nothing is required here, because a draft may be half done; the service
@@ -44,23 +29,8 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, criteria: list[Criterion], questions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.criteria = criteria
         self.questions = questions
-        self._levels: dict[str, dict[str, Level]] = {}
-        for criterion in criteria:
-            name = self.criterion_field_name(criterion)
-            levels = {str(level.pk): level for level in criterion.levels.all()}
-            self._levels[name] = levels
-            self.fields[name] = forms.ChoiceField(
-                label=criterion.title,
-                choices=[(pk, level.title) for pk, level in levels.items()],
-                widget=forms.RadioSelect,
-                required=False,
-                error_messages={
-                    "invalid_choice": f"That level is not part of “{criterion.title}”; "
-                    "choose one of the levels shown.",
-                },
-            )
+        self.add_rubric_fields(criteria, required=False)
         for number, question in enumerate(questions, start=1):
             self.fields[self.comment_field_name(number)] = forms.CharField(
                 label=question,
@@ -68,10 +38,6 @@ class ReviewForm(forms.Form):
                 strip=False,
                 widget=forms.Textarea(attrs={"rows": 6}),
             )
-
-    @staticmethod
-    def criterion_field_name(criterion: Criterion) -> str:
-        return f"criterion-{criterion.pk}"
 
     @staticmethod
     def comment_field_name(number: int) -> str:
@@ -113,27 +79,6 @@ class ReviewForm(forms.Form):
             self.cleaned_data.get(self.comment_field_name(number)) or ""
             for number in range(1, len(self.questions) + 1)
         ]
-
-    def rubric_rows(self) -> list[CriterionRow]:
-        rows = []
-        for criterion in self.criteria:
-            name = self.criterion_field_name(criterion)
-            value = self[name].value()
-            rows.append(
-                CriterionRow(
-                    criterion=criterion,
-                    field=self[name],
-                    options=[
-                        LevelOption(
-                            level=level,
-                            input_id=f"id_{name}_{level.pk}",
-                            checked=value is not None and str(value) == pk,
-                        )
-                        for pk, level in self._levels[name].items()
-                    ],
-                )
-            )
-        return rows
 
     def comment_fields(self) -> list[forms.BoundField]:
         return [self[self.comment_field_name(n)] for n in range(1, len(self.questions) + 1)]
