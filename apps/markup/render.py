@@ -6,6 +6,9 @@ the Ammonia sanitiser) against an allow-list: no script, no event handlers,
 no javascript: links, whatever the input.
 """
 
+import threading
+from functools import lru_cache
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -25,8 +28,28 @@ _ALLOWED_ATTRIBUTES = {
 }
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    # Building a converter costs more than converting a short note, and one
+    # converter must not be shared between threads, so each thread keeps one.
+    if not hasattr(_local, "converter"):
+        _local.converter = markdown.Markdown(
+            extensions=["extra", "sane_lists"], output_format="html"
+        )
+    return _local.converter
+
+
 def render_markdown(text: str) -> SafeString:
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    return _render(text or "")
+
+
+# The same notes and instructions are shown on page after page; their HTML
+# depends on nothing but the text, so recent results are kept.
+@lru_cache(maxsize=4096)
+def _render(text: str) -> SafeString:
+    html = _converter().reset().convert(text)
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

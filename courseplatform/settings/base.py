@@ -200,6 +200,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# How long one grouping run may search before it takes the best cohorts found.
+GROUPING_TIME_LIMIT_SECONDS = env_int("GROUPING_TIME_LIMIT_SECONDS", 20)
+
 # Beat only enqueues these ticks; what is due lives in the database.
 CELERY_BEAT_SCHEDULE = {
     "reminders-tick": {"task": "reminders.tick", "schedule": 60.0},

@@ -112,6 +112,16 @@ def test_availability_grouping_publishing_calendar_and_attendance(
     )
     expect(page.get_by_role("heading", name="Not in a cohort (0)")).to_be_visible()
 
+    # Trying another day shows at once who could no longer come; nothing is saved.
+    page.get_by_role("link", name="Change the time or facilitator of Cohort 1").click()
+    page.get_by_label("Day").select_option("Thursday")
+    check = page.get_by_role("status").filter(has_text="could not attend")
+    expect(check).to_contain_text("4 people could not attend")
+    expect(check).to_contain_text("Pat Participant (participant)")
+    expect(check).to_contain_text("Fran Facilitator (facilitator)")
+    page.get_by_role("link", name=f"Cohorts for {round.name}").click()
+    expect(draft).to_contain_text("Wednesdays 18:00 (Europe/London)")
+
     page.get_by_role("link", name="Publish the draft cohorts").click()
     page.get_by_role("button", name="Publish 1 cohort").click()
     expect(page.get_by_text("Published 1 cohort.")).to_be_visible()

@@ -1,0 +1,522 @@
+"""Reads for the grouping pages: who may run grouping, and a round's cohorts as they stand.
+
+Running grouping is for staff only. The platform has no notion of a "lead facilitator"
+yet, and letting every facilitator of a round regroup everyone else would let any of them
+reshuffle the whole round, so ``rounds_for_grouping`` is the one place to widen this once
+such a role exists. Everyone else gets a 404, as for a round that does not exist.
+
+``round_state`` loads a round's cohorts, people, availability and placements in a fixed
+number of queries (five), however many cohorts and people there are; the review page,
+the live checks and the services' re-validation all work from it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from apps.cohorts.models import Cohort, Placement
+from apps.cohorts.selectors import regular_slot, slot_label
+from apps.grouping.models import GroupingRun
+from apps.grouping.problem import ELIGIBLE_STATUSES, Interval
+from apps.grouping.solver.availability import overlap
+from apps.rounds import weekgrid
+from apps.rounds.models import AvailabilitySlot, Enrollment, Round
+
+DEFAULT_TIME_LIMIT_SECONDS = 20
+ACTIVE_RUN_STATUSES = (GroupingRun.Status.QUEUED, GroupingRun.Status.RUNNING)
+# What the review page says about someone left out that the last run did not explain.
+NOT_IN_LAST_RUN = "Not placed by the last run: taken out of a cohort by hand, or accepted since"
+NOT_GROUPED_YET = "Grouping has not been run since they were accepted"
+
+
+# Who may run grouping ----------------------------------------------------------------
+
+
+def rounds_for_grouping(user) -> QuerySet[Round]:
+    """Rounds the person may group: all of them for staff, none for anyone else."""
+    if not user.is_authenticated or not user.is_staff:
+        return Round.objects.none()
+    return Round.objects.select_related("course")
+
+
+def round_for_grouping(*, user, slug: str) -> Round:
+    try:
+        return rounds_for_grouping(user).get(slug=slug)
+    except Round.DoesNotExist:
+        raise Http404("No such round.") from None
+
+
+def round_list(*, user) -> QuerySet[Round]:
+    return rounds_for_grouping(user).order_by("-starts_on", "name")
+
+
+def latest_run(*, round: Round) -> GroupingRun | None:
+    return (
+        GroupingRun.objects.filter(round=round)
+        .select_related("requested_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def run_for_round(*, round: Round, pk: int) -> GroupingRun:
+    try:
+        return GroupingRun.objects.select_related("requested_by").get(round=round, pk=pk)
+    except GroupingRun.DoesNotExist:
+        raise Http404("No such grouping run.") from None
+
+
+def active_run_exists(*, round: Round) -> bool:
+    return GroupingRun.objects.filter(round=round, status__in=ACTIVE_RUN_STATUSES).exists()
+
+
+# A round's cohorts and people, loaded once -------------------------------------------
+
+
+@dataclass
+class RoundState:
+    """Everything about a round's cohorts that checks need, indexed for lookups.
+
+    ``people`` holds the eligible enrollments (accepted or active), each with
+    ``intervals``, its availability as normalised UTC week intervals. Each cohort in
+    ``cohorts`` carries ``lead_ids`` (eligible facilitators) and ``member_ids``
+    (eligible participants), so dropped people never count.
+    """
+
+    round: Round
+    cohorts: list[Cohort]
+    people: dict[int, Enrollment]
+    cohort_of: dict[int, int]
+    by_pk: dict[int, Cohort] = field(init=False)
+    led_by: dict[int, list[Cohort]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_pk = {cohort.pk: cohort for cohort in self.cohorts}
+        self.led_by = defaultdict(list)
+        for cohort in self.cohorts:
+            for lead in cohort.lead_ids:
+                self.led_by[lead].append(cohort)
+
+    @property
+    def drafts(self) -> list[Cohort]:
+        return [c for c in self.cohorts if not c.is_published]
+
+    @property
+    def published(self) -> list[Cohort]:
+        return [c for c in self.cohorts if c.is_published]
+
+    @property
+    def facilitators(self) -> list[Enrollment]:
+        return sorted(
+            (e for e in self.people.values() if e.is_facilitator),
+            key=lambda e: (e.user.name.lower(), e.pk),
+        )
+
+    def unplaced(self) -> list[Enrollment]:
+        """Eligible participants in no cohort of the round, by name."""
+        return sorted(
+            (
+                e
+                for e in self.people.values()
+                if not e.is_facilitator and e.pk not in self.cohort_of
+            ),
+            key=lambda e: (e.user.name.lower(), e.pk),
+        )
+
+    def can_attend(self, enrollment_id: int, slot_start: int) -> bool:
+        person = self.people.get(enrollment_id)
+        if person is None:
+            return False
+        return weekgrid.covers(person.intervals, slot_start, self.round.meeting_minutes)
+
+    def lead_clash(
+        self, facilitator_id: int, slot_start: int, *, cohort: Cohort, joining: bool
+    ) -> str | None:
+        """Why the facilitator cannot lead ``cohort`` at ``slot_start``, or None.
+
+        ``joining`` is true when they would take the cohort on (a swap), which also needs
+        room under their ``max_cohorts``; their other cohorts must not overlap either way.
+        """
+        person = self.people[facilitator_id]
+        others = [c for c in self.led_by.get(facilitator_id, []) if c.pk != cohort.pk]
+        if joining and len(others) + 1 > person.max_cohorts:
+            return (
+                f"{person.user.name} already leads {len(others)} "
+                f"cohort{'s' if len(others) != 1 else ''} in this round, "
+                f"the most they said they can run ({person.max_cohorts})."
+            )
+        for other in others:
+            if overlap(slot_start, other.slot_start, self.round.meeting_minutes):
+                return (
+                    f"{person.user.name} already leads {other.name} at an overlapping time "
+                    f"({slot_label(other)})."
+                )
+        return None
+
+    def lead_problems(self, cohort: Cohort) -> list[str]:
+        """Rules the cohort's current facilitators break: too many cohorts, or overlaps."""
+        problems = []
+        for lead in cohort.lead_ids:
+            person = self.people[lead]
+            led = self.led_by[lead]
+            if len(led) > person.max_cohorts:
+                problems.append(
+                    f"{person.user.name} leads {len(led)} cohorts, more than the "
+                    f"{person.max_cohorts} they said they can run."
+                )
+            for other in led:
+                if other.pk != cohort.pk and overlap(
+                    cohort.slot_start, other.slot_start, self.round.meeting_minutes
+                ):
+                    problems.append(
+                        f"{person.user.name} also leads {other.name} at an overlapping time."
+                    )
+        return problems
+
+
+def round_state(*, round: Round) -> RoundState:
+    """The round's cohorts, eligible people with availability, and placements (five queries)."""
+    cohorts = list(Cohort.objects.filter(round=round).order_by("pk"))
+    people = {
+        e.pk: e
+        for e in Enrollment.objects.filter(round=round, status__in=ELIGIBLE_STATUSES)
+        .select_related("user")
+        .order_by("pk")
+    }
+    raw: dict[int, list[Interval]] = defaultdict(list)
+    for owner, start, end in AvailabilitySlot.objects.filter(
+        enrollment__round=round, enrollment__status__in=ELIGIBLE_STATUSES
+    ).values_list("enrollment_id", "start", "end"):
+        raw[owner].append((start, end))
+    for pk, person in people.items():
+        person.intervals = weekgrid.normalise(raw[pk])
+
+    by_pk = {cohort.pk: cohort for cohort in cohorts}
+    for cohort in cohorts:
+        cohort.lead_ids, cohort.member_ids = [], []
+    for cohort_id, lead_id in (
+        Cohort.facilitators.through.objects.filter(cohort__round=round)
+        .order_by("pk")
+        .values_list("cohort_id", "enrollment_id")
+    ):
+        if lead_id in people and people[lead_id].is_facilitator:
+            by_pk[cohort_id].lead_ids.append(lead_id)
+    cohort_of = {}
+    for member_id, cohort_id in (
+        Placement.objects.filter(cohort__round=round)
+        .order_by("enrollment__user__display_name", "enrollment__user__email")
+        .values_list("enrollment_id", "cohort_id")
+    ):
+        if member_id in people and not people[member_id].is_facilitator:
+            by_pk[cohort_id].member_ids.append(member_id)
+            cohort_of[member_id] = cohort_id
+    return RoundState(round=round, cohorts=cohorts, people=people, cohort_of=cohort_of)
+
+
+# The review page ---------------------------------------------------------------------
+
+
+@dataclass
+class PersonFit:
+    enrollment: Enrollment
+    can_attend: bool
+
+
+@dataclass
+class CohortReview:
+    cohort: Cohort
+    leads: list[PersonFit]
+    members: list[PersonFit]
+    slot: datetime  # the first week's meeting, shown in the viewer's zone
+    anchor: str
+    size_problem: str | None
+    lead_problems: list[str]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def cannot_attend(self) -> list[PersonFit]:
+        return [p for p in self.leads + self.members if not p.can_attend]
+
+    @property
+    def has_problems(self) -> bool:
+        return bool(self.size_problem or self.lead_problems or self.cannot_attend)
+
+
+@dataclass
+class UnplacedPerson:
+    enrollment: Enrollment
+    reason: str
+
+
+@dataclass
+class Review:
+    round: Round
+    run: GroupingRun | None
+    drafts: list[CohortReview]
+    published: list[CohortReview]
+    unplaced: list[UnplacedPerson]
+    participants: int
+    run_is_stale: bool = False
+
+    @property
+    def run_is_active(self) -> bool:
+        return self.run is not None and self.run.status in ACTIVE_RUN_STATUSES
+
+    @property
+    def placed(self) -> int:
+        return self.participants - len(self.unplaced)
+
+    @property
+    def drafts_with_problems(self) -> int:
+        return sum(1 for review in self.drafts if review.has_problems)
+
+
+def cohort_review(state: RoundState, cohort: Cohort) -> CohortReview:
+    round = state.round
+    members = [
+        PersonFit(state.people[pk], state.can_attend(pk, cohort.slot_start))
+        for pk in cohort.member_ids
+    ]
+    size = len(members)
+    size_problem = None
+    if size < round.cohort_min_size:
+        size_problem = f"Below the minimum of {round.cohort_min_size}"
+    elif size > round.cohort_max_size:
+        size_problem = f"Above the maximum of {round.cohort_max_size}"
+    return CohortReview(
+        cohort=cohort,
+        leads=[
+            PersonFit(state.people[pk], state.can_attend(pk, cohort.slot_start))
+            for pk in cohort.lead_ids
+        ],
+        members=members,
+        slot=regular_slot(cohort, week_of=round.starts_on),
+        anchor=slot_label(cohort),
+        size_problem=size_problem,
+        lead_problems=state.lead_problems(cohort)
+        if cohort.lead_ids
+        else ["It has no facilitator."],
+    )
+
+
+def review(*, round: Round) -> Review:
+    """The review page: draft and published cohorts with fits, and everyone left out.
+
+    Six queries, whatever the number of cohorts: the latest run and ``round_state``'s five;
+    one more when the latest run has not finished well.
+    """
+    run = latest_run(round=round)
+    state = round_state(round=round)
+    # While a run is under way, or after one failed, the last finished run explains.
+    explained = run
+    if run is not None and run.status != GroupingRun.Status.DONE:
+        explained = (
+            GroupingRun.objects.filter(round=round, status=GroupingRun.Status.DONE)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+    reasons = {item["id"]: item["reason"] for item in explained.unplaced} if explained else {}
+    fallback = NOT_IN_LAST_RUN if explained else NOT_GROUPED_YET
+    unplaced = [UnplacedPerson(e, reasons.get(e.pk) or fallback) for e in state.unplaced()]
+    return Review(
+        round=round,
+        run=run,
+        drafts=[cohort_review(state, c) for c in state.drafts],
+        published=[cohort_review(state, c) for c in state.published],
+        unplaced=unplaced,
+        participants=sum(1 for e in state.people.values() if not e.is_facilitator),
+        run_is_stale=run is not None and run_is_stale(run, now=timezone.now()),
+    )
+
+
+# Live checks before a change ---------------------------------------------------------
+
+
+@dataclass
+class Absentee:
+    """Someone who could not attend after a change; ``could_before`` is None for a
+    facilitator who would be new to the cohort."""
+
+    enrollment: Enrollment
+    role: str
+    could_before: bool | None
+
+
+@dataclass
+class ChangeCheck:
+    """What a proposed time or facilitator would mean for a cohort.
+
+    ``blockers`` are rules the change would break (it is refused); ``absentees`` are the
+    people whose availability does not cover the new meeting (it needs a confirmation).
+    """
+
+    cohort: Cohort
+    slot_start: int
+    leads: list[Enrollment]
+    slot: datetime
+    absentees: list[Absentee]
+    blockers: list[str]
+
+
+def change_check(
+    state: RoundState, cohort: Cohort, *, slot_start: int, lead_ids: list[int]
+) -> ChangeCheck:
+    """Who could not attend ``cohort`` meeting at ``slot_start`` led by ``lead_ids``."""
+    absentees = []
+    for pk in lead_ids:
+        if not state.can_attend(pk, slot_start):
+            before = state.can_attend(pk, cohort.slot_start) if pk in cohort.lead_ids else None
+            absentees.append(Absentee(state.people[pk], "facilitator", before))
+    for pk in cohort.member_ids:
+        if not state.can_attend(pk, slot_start):
+            absentees.append(
+                Absentee(state.people[pk], "participant", state.can_attend(pk, cohort.slot_start))
+            )
+    blockers = []
+    for pk in lead_ids:
+        clash = state.lead_clash(pk, slot_start, cohort=cohort, joining=pk not in cohort.lead_ids)
+        if clash:
+            blockers.append(clash)
+    probe = Cohort(
+        round=state.round,
+        time_zone=cohort.time_zone,
+        slot_start=slot_start,
+    )
+    probe.weekday, probe.local_time = weekgrid.slot_in_zone(
+        slot_start, zone=cohort.time_zone, week_of=state.round.starts_on
+    )
+    return ChangeCheck(
+        cohort=cohort,
+        slot_start=slot_start,
+        leads=[state.people[pk] for pk in lead_ids],
+        slot=regular_slot(probe, week_of=state.round.starts_on),
+        absentees=absentees,
+        blockers=blockers,
+    )
+
+
+def draft_in(state: RoundState, pk: int) -> Cohort:
+    cohort = state.by_pk.get(pk)
+    if cohort is None or cohort.is_published:
+        raise Http404("No such draft cohort.")
+    return cohort
+
+
+# Moving one person -------------------------------------------------------------------
+
+
+@dataclass
+class MoveOption:
+    cohort: Cohort
+    slot: datetime
+    size_after: int
+    fits: bool
+    is_full: bool
+
+
+def participant_in(state: RoundState, pk: int) -> Enrollment:
+    """An eligible participant of the round who is not in a published cohort."""
+    person = state.people.get(pk)
+    if person is None or person.is_facilitator:
+        raise Http404("No such participant.")
+    current = state.by_pk.get(state.cohort_of.get(pk))
+    if current is not None and current.is_published:
+        raise Http404("That participant is in a published cohort.")
+    return person
+
+
+def move_options(state: RoundState, enrollment: Enrollment) -> list[MoveOption]:
+    """The draft cohorts the person could be moved to, with fit and size after the move."""
+    current = state.cohort_of.get(enrollment.pk)
+    return [
+        MoveOption(
+            cohort=cohort,
+            slot=regular_slot(cohort, week_of=state.round.starts_on),
+            size_after=len(cohort.member_ids) + 1,
+            fits=state.can_attend(enrollment.pk, cohort.slot_start),
+            is_full=len(cohort.member_ids) + 1 > state.round.cohort_max_size,
+        )
+        for cohort in state.drafts
+        if cohort.pk != current
+    ]
+
+
+# Publishing --------------------------------------------------------------------------
+
+
+@dataclass
+class PublishCheck:
+    """What publishing the drafts would do; ``blockers`` stop it, ``warnings`` need a yes."""
+
+    to_publish: list[CohortReview]
+    empty: list[Cohort]
+    blockers: list[str]
+    warnings: list[str]
+    unplaced: int
+    has_schedule: bool
+
+
+def publish_check(state: RoundState, *, has_schedule: bool) -> PublishCheck:
+    blockers: list[str] = []
+    warnings: list[str] = []
+    to_publish, empty = [], []
+    for cohort in state.drafts:
+        if not cohort.member_ids:
+            empty.append(cohort)
+            continue
+        reviewed = cohort_review(state, cohort)
+        to_publish.append(reviewed)
+        blockers.extend(f"{cohort.name}: {problem}" for problem in reviewed.lead_problems)
+        for fit in reviewed.cannot_attend:
+            warnings.append(
+                f"{fit.enrollment.user.name} ({fit.enrollment.get_role_display().lower()} of "
+                f"{cohort.name}) is not available for the whole meeting, {reviewed.anchor}."
+            )
+        if reviewed.size_problem:
+            warnings.append(
+                f"{cohort.name} has {reviewed.size} participant"
+                f"{'s' if reviewed.size != 1 else ''}: {reviewed.size_problem.lower()}."
+            )
+    if not has_schedule:
+        warnings.append("The round has no sessions scheduled, so no meetings will be created yet.")
+    return PublishCheck(
+        to_publish=to_publish,
+        empty=empty,
+        blockers=list(dict.fromkeys(blockers)),
+        warnings=warnings,
+        unplaced=len(state.unplaced()),
+        has_schedule=has_schedule,
+    )
+
+
+def facilitator_choices(state: RoundState) -> list[tuple[Enrollment, str]]:
+    """The round's facilitators as options, each with how many cohorts they lead."""
+    return [
+        (
+            person,
+            f"{person.user.name}: leads {len(state.led_by.get(person.pk, []))} of at most "
+            f"{person.max_cohorts} ({person.user.time_zone})",
+        )
+        for person in state.facilitators
+    ]
+
+
+def time_limit_seconds() -> float:
+    """Seconds the solver may use; it normally uses all of them, so keep this modest."""
+    return float(getattr(settings, "GROUPING_TIME_LIMIT_SECONDS", DEFAULT_TIME_LIMIT_SECONDS))
+
+
+def run_is_stale(run: GroupingRun, *, now: datetime) -> bool:
+    """Whether a queued or running run has taken so long that its worker must have gone."""
+    allowed = timedelta(seconds=2 * time_limit_seconds() + 600)
+    return run.status in ACTIVE_RUN_STATUSES and now - run.created_at > allowed

@@ -1,0 +1,208 @@
+"""The floor of each measured page: one hand-written SELECT rendered by a bare table template.
+
+Served through the same test Client, middleware and session login as the real
+pages (this module is the URLconf while the benchmark runs: the floor views,
+then every project URL), so the page/floor ratio isolates what the page's own
+code costs on top of one query and a trivial render.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.shortcuts import render
+from django.urls import include, path
+
+# Each page's data in one statement. Parameters are what the page's URL and
+# the signed-in user give it.
+SQL = {
+    # Resources with this user's done flag, the exercises with their prompt count,
+    # and the session navigation, as one UNION ALL.
+    "unit": """
+        WITH u AS (
+            SELECT un.id, un.course_id FROM courses_unit un
+            JOIN courses_course c ON c.id = un.course_id
+            WHERE c.slug = %(slug)s AND un.number = %(number)s AND c.is_published
+        )
+        SELECT * FROM (
+            SELECT 1 AS part, CASE WHEN r.is_core THEN 0 ELSE 1 END AS grp, r.position AS pos,
+                   r.title, r.authors, r.url, r.minutes,
+                   EXISTS (SELECT 1 FROM courses_resourcecompletion rc
+                           WHERE rc.resource_id = r.id AND rc.user_id = %(user)s) AS extra
+            FROM courses_resource r JOIN u ON r.unit_id = u.id
+            UNION ALL
+            SELECT 2, 0, e.position, e.title, e.kind, e.instructions,
+                   (SELECT count(*) FROM courses_prompt p WHERE p.exercise_id = e.id), NULL
+            FROM courses_exercise e JOIN u ON e.unit_id = u.id
+            UNION ALL
+            SELECT 3, 0, n.number, n.title, '', '', 0, NULL
+            FROM courses_unit n JOIN u ON n.course_id = u.course_id
+        ) page ORDER BY part, grp, pos
+    """,
+    # The exercise's prompts with the participant's current answer to each.
+    "answer": """
+        SELECT p.position, p.text, p.help_text, p.is_required, p.answer,
+               s.answers -> p.slug AS value, s.status, s.version, s.updated_at
+        FROM rounds_enrollment en
+        JOIN rounds_round ro ON ro.id = en.round_id
+        JOIN courses_exercise e ON e.id = %(exercise)s
+        JOIN courses_unit un ON un.id = e.unit_id AND un.course_id = ro.course_id
+        JOIN courses_prompt p ON p.exercise_id = e.id
+        LEFT JOIN submissions_submission s ON s.enrollment_id = en.id AND s.exercise_id = e.id
+        WHERE ro.slug = %(round)s AND en.user_id = %(user)s AND en.role = 'participant'
+          AND en.status IN ('accepted', 'active')
+        ORDER BY p.position
+    """,
+    # The first page of submitted work waiting in the cohort, oldest first.
+    "queue": """
+        SELECT u.display_name, e.title, un.number, un.title, s.submitted_at, s.status,
+               (SELECT max(rv.number) FROM submissions_revision rv WHERE rv.submission_id = s.id)
+        FROM cohorts_cohort c
+        JOIN rounds_round ro ON ro.id = c.round_id
+        JOIN cohorts_placement pl ON pl.cohort_id = c.id
+        JOIN rounds_enrollment en ON en.id = pl.enrollment_id
+        JOIN accounts_user u ON u.id = en.user_id
+        JOIN submissions_submission s ON s.enrollment_id = en.id
+        JOIN courses_exercise e ON e.id = s.exercise_id
+        JOIN courses_unit un ON un.id = e.unit_id AND un.course_id = ro.course_id
+        WHERE c.id = %(cohort)s AND s.status = 'submitted'
+          AND en.status NOT IN ('dropped', 'declined')
+          AND EXISTS (SELECT 1 FROM cohorts_cohort_facilitators cf
+                      JOIN rounds_enrollment fe ON fe.id = cf.enrollment_id
+                      WHERE cf.cohort_id = c.id AND fe.user_id = %(user)s)
+        ORDER BY s.submitted_at, s.id
+        LIMIT 50
+    """,
+    # One row per participant and session: readings done, exercises handed in, attendance.
+    "cohort": """
+        SELECT u.display_name, en.status, un.number,
+               (SELECT count(*) FROM courses_resourcecompletion rc
+                JOIN courses_resource r ON r.id = rc.resource_id
+                WHERE rc.user_id = u.id AND r.unit_id = un.id) AS done,
+               (SELECT string_agg(s.status, ' ' ORDER BY e.position)
+                FROM courses_exercise e
+                LEFT JOIN submissions_submission s
+                  ON s.exercise_id = e.id AND s.enrollment_id = en.id
+                WHERE e.unit_id = un.id) AS work,
+               (SELECT a.status FROM cohorts_attendance a
+                JOIN cohorts_meeting m ON m.id = a.meeting_id
+                WHERE a.enrollment_id = en.id AND m.unit_id = un.id LIMIT 1) AS attended
+        FROM cohorts_cohort c
+        JOIN cohorts_placement pl ON pl.cohort_id = c.id
+        JOIN rounds_enrollment en ON en.id = pl.enrollment_id
+        JOIN accounts_user u ON u.id = en.user_id
+        JOIN rounds_roundunit ru ON ru.round_id = c.round_id
+        JOIN courses_unit un ON un.id = ru.unit_id
+        WHERE c.id = %(cohort)s
+          AND EXISTS (SELECT 1 FROM cohorts_cohort_facilitators cf
+                      JOIN rounds_enrollment fe ON fe.id = cf.enrollment_id
+                      WHERE cf.cohort_id = c.id AND fe.user_id = %(user)s)
+        ORDER BY lower(u.display_name), u.email, ru.week_starts_on
+    """,
+    # Per cohort and session: participants, who did all readings, handed in all work, attended.
+    "round": """
+        WITH ro AS (SELECT id FROM rounds_round WHERE slug = %(round)s),
+        people AS (
+            SELECT pl.cohort_id, en.id AS enrollment_id, en.user_id
+            FROM cohorts_placement pl
+            JOIN rounds_enrollment en ON en.id = pl.enrollment_id
+            WHERE en.round_id = (SELECT id FROM ro) AND en.status NOT IN ('dropped', 'declined')
+        ),
+        units AS (
+            SELECT un.id, un.number,
+                   (SELECT count(*) FROM courses_resource r WHERE r.unit_id = un.id) AS resources,
+                   (SELECT count(*) FROM courses_exercise e WHERE e.unit_id = un.id) AS exercises
+            FROM rounds_roundunit ru JOIN courses_unit un ON un.id = ru.unit_id
+            WHERE ru.round_id = (SELECT id FROM ro)
+        ),
+        readings AS (
+            SELECT p.cohort_id, d.unit_id, count(*) AS n FROM (
+                SELECT rc.user_id, r.unit_id, count(*) AS done
+                FROM courses_resourcecompletion rc
+                JOIN courses_resource r ON r.id = rc.resource_id
+                WHERE rc.user_id IN (SELECT user_id FROM people)
+                GROUP BY rc.user_id, r.unit_id
+            ) d
+            JOIN units u ON u.id = d.unit_id AND d.done >= u.resources
+            JOIN people p ON p.user_id = d.user_id
+            GROUP BY p.cohort_id, d.unit_id
+        ),
+        handed AS (
+            SELECT p.cohort_id, h.unit_id, count(*) AS n FROM (
+                SELECT s.enrollment_id, e.unit_id, count(*) AS done
+                FROM submissions_submission s
+                JOIN courses_exercise e ON e.id = s.exercise_id
+                WHERE s.status IN ('submitted', 'accepted')
+                GROUP BY s.enrollment_id, e.unit_id
+            ) h
+            JOIN units u ON u.id = h.unit_id AND h.done >= u.exercises
+            JOIN people p ON p.enrollment_id = h.enrollment_id
+            GROUP BY p.cohort_id, h.unit_id
+        ),
+        attended AS (
+            SELECT p.cohort_id, m.unit_id, count(DISTINCT a.enrollment_id) AS n
+            FROM cohorts_attendance a
+            JOIN cohorts_meeting m ON m.id = a.meeting_id
+            JOIN people p ON p.enrollment_id = a.enrollment_id AND p.cohort_id = m.cohort_id
+            WHERE a.status = 'present' AND m.starts_at <= now() AND NOT m.is_cancelled
+            GROUP BY p.cohort_id, m.unit_id
+        ),
+        sizes AS (SELECT cohort_id, count(*) AS n FROM people GROUP BY cohort_id)
+        SELECT c.name, u.number, coalesce(z.n, 0),
+               coalesce(rd.n, 0), coalesce(hd.n, 0), coalesce(at.n, 0)
+        FROM cohorts_cohort c
+        CROSS JOIN units u
+        LEFT JOIN sizes z ON z.cohort_id = c.id
+        LEFT JOIN readings rd ON rd.cohort_id = c.id AND rd.unit_id = u.id
+        LEFT JOIN handed hd ON hd.cohort_id = c.id AND hd.unit_id = u.id
+        LEFT JOIN attended at ON at.cohort_id = c.id AND at.unit_id = u.id
+        WHERE c.round_id = (SELECT id FROM ro)
+        ORDER BY c.name, c.id, u.number
+    """,
+}
+
+
+def fetch(page: str, params: dict) -> tuple[list[str], list[tuple]]:
+    with connection.cursor() as cursor:
+        cursor.execute(SQL[page], params)
+        return [col.name for col in cursor.description], cursor.fetchall()
+
+
+def _floor(request, page: str, params: dict):
+    columns, rows = fetch(page, {**params, "user": request.user.pk})
+    return render(
+        request, "bench/floor.html", {"title": f"Floor: {page}", "columns": columns, "rows": rows}
+    )
+
+
+@login_required
+def unit(request, slug, number):
+    return _floor(request, "unit", {"slug": slug, "number": number})
+
+
+@login_required
+def answer(request, round_slug, pk):
+    return _floor(request, "answer", {"round": round_slug, "exercise": pk})
+
+
+@login_required
+def queue(request, pk):
+    return _floor(request, "queue", {"cohort": pk})
+
+
+@login_required
+def cohort(request, pk):
+    return _floor(request, "cohort", {"cohort": pk})
+
+
+@login_required
+def round_(request, slug):
+    return _floor(request, "round", {"round": slug})
+
+
+urlpatterns = [
+    path("floor/unit/<slug:slug>/<int:number>/", unit, name="floor-unit"),
+    path("floor/answer/<slug:round_slug>/<int:pk>/", answer, name="floor-answer"),
+    path("floor/queue/<int:pk>/", queue, name="floor-queue"),
+    path("floor/cohort/<int:pk>/", cohort, name="floor-cohort"),
+    path("floor/round/<slug:slug>/", round_, name="floor-round"),
+    path("", include("courseplatform.urls")),
+]
