@@ -43,9 +43,8 @@ def outbox(request):
         raise Http404
     folder = getattr(settings, "EMAIL_FILE_PATH", None)
     recipient = request.GET.get("to", "").strip()
-    emails = []
-    if folder:
-        emails = [e for e in read_outbox(Path(folder)) if recipient.lower() in e.to.lower()]
+    # One more than is shown, to know whether there are more.
+    emails = read_outbox(Path(folder), recipient=recipient, limit=MAX_EMAILS + 1) if folder else []
     return render(
         request,
         "demo/outbox.html",
@@ -59,21 +58,30 @@ def outbox(request):
     )
 
 
-def read_outbox(folder: Path) -> list[SentEmail]:
-    """Every email in the newest files of the folder, newest first; [] if there is no folder."""
+def read_outbox(folder: Path, *, recipient: str = "", limit: int = MAX_EMAILS) -> list[SentEmail]:
+    """The newest emails in the folder, to an address containing `recipient`, newest first.
+
+    Files are read newest first and reading stops once `limit` emails are found,
+    so a folder that has grown large does not slow the page down. No folder: [].
+    """
     try:
         files = [p for p in folder.iterdir() if p.suffix in {".log", ".eml"} and p.is_file()]
     except (FileNotFoundError, NotADirectoryError):
         return []
     files.sort(key=lambda path: path.stat().st_mtime, reverse=True)
-    emails = []
+    emails: list[SentEmail] = []
     for path in files[:MAX_FILES]:
         content = path.read_bytes()
         chunks = [content] if path.suffix == ".eml" else _SEPARATOR.split(content)
-        in_file = [_parse(chunk) for chunk in chunks if chunk.strip()]
-        emails.extend(reversed(in_file))  # a file holds its messages oldest first
+        # A file holds its messages oldest first.
+        for chunk in reversed([c for c in chunks if c.strip()]):
+            sent = _parse(chunk)
+            if recipient.lower() in sent.to.lower():
+                emails.append(sent)
+        if len(emails) >= limit:
+            break
     # Date headers count whole seconds; the sort is stable, so ties keep the files' order.
-    return sorted(emails, key=lambda e: e.sent_at or _UNDATED, reverse=True)
+    return sorted(emails, key=lambda e: e.sent_at or _UNDATED, reverse=True)[:limit]
 
 
 def _parse(raw: bytes) -> SentEmail:

@@ -36,7 +36,9 @@ class ReminderAdmin(admin.ModelAdmin):
     @admin.action(description="Send selected failed or skipped reminders again")
     def resend(self, request, queryset):
         count = 0
-        for reminder in queryset.exclude(status=Reminder.Status.SENT):
+        for reminder in queryset.filter(
+            status__in=[Reminder.Status.FAILED, Reminder.Status.SKIPPED]
+        ):
             reminder_resend(reminder=reminder)
             count += 1
         self.message_user(

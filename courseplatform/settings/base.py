@@ -161,6 +161,8 @@ STORAGES = {
 # The address people reach the site at, for links in emails and calendar feeds.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# A hanging mail server must not hold a reminder batch past its claim.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cohort courses <courses@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST", "")
@@ -200,6 +202,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# A claimed reminder not confirmed sent within this is taken up again by another dispatcher.
+REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 600)
+
 # How long one grouping run may search before it takes the best cohorts found.
 GROUPING_TIME_LIMIT_SECONDS = env_int("GROUPING_TIME_LIMIT_SECONDS", 20)
 
