@@ -1,5 +1,7 @@
 """One small function that renders a reminder's email from its template triple and sends it."""
 
+from email.policy import Compat32
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -10,7 +12,9 @@ UNSUBSCRIBE_SALT = "reminders.unsubscribe"
 
 
 def unsubscribe_token(user_id: int, kind: str) -> str:
-    return signing.dumps([user_id, kind], salt=UNSUBSCRIBE_SALT, compress=True)
+    # Not compressed: a payload this small does not shrink, and trying costs zlib's set-up
+    # on every email.
+    return signing.dumps([user_id, kind], salt=UNSUBSCRIBE_SALT)
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str]:
@@ -23,7 +27,38 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def build_message(reminder, outcome, *, connection=None) -> EmailMultiAlternatives:
+class _PlainHeaders(Compat32):
+    """Compat32, writing headers that already fit on a line as they are.
+
+    The email package folds every header through email.header.Header, even a
+    short ASCII one it then leaves unchanged; for a reminder that was a fifth
+    of the time it took to send. Anything else still takes that route.
+    """
+
+    def _fold(self, name, value, sanitize):
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and "\n" not in value
+            and "\r" not in value
+            and len(name) + 2 + len(value) <= (self.max_line_length or 78)
+        ):
+            return f"{name}: {value}{self.linesep}"
+        return super()._fold(name, value, sanitize)
+
+
+PLAIN_HEADERS = _PlainHeaders()
+
+
+class ReminderEmail(EmailMultiAlternatives):
+    def message(self):
+        message = super().message()
+        # The generator writes every part with the top-level message's policy.
+        message.policy = PLAIN_HEADERS
+        return message
+
+
+def build_message(reminder, outcome, *, connection=None) -> ReminderEmail:
     unsubscribe = absolute(
         reverse("reminders:unsubscribe", args=[unsubscribe_token(reminder.user_id, reminder.kind)])
     )
@@ -38,7 +73,7 @@ def build_message(reminder, outcome, *, connection=None) -> EmailMultiAlternativ
     }
     base = f"emails/{reminder.kind}"
     subject = " ".join(render_to_string(f"{base}-subject.txt", context).split())
-    message = EmailMultiAlternatives(
+    message = ReminderEmail(
         subject=subject,
         body=render_to_string(f"{base}-body.txt", context),
         to=[reminder.user.email],

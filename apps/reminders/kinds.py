@@ -56,7 +56,6 @@ class Outcome:
 
     skip_reason: str = ""
     reschedule_to: datetime | None = None
-    subject: str = ""
     context: dict = field(default_factory=dict)
     url: str = ""
 
@@ -140,7 +139,6 @@ def check_meeting_tomorrow(reminders, now):
             outcomes[reminder.pk] = Outcome(reschedule_to=meeting.starts_at - timedelta(hours=24))
         else:
             outcomes[reminder.pk] = Outcome(
-                subject=f"Tomorrow: {meeting.cohort.name} meets for {meeting.unit.display_title}",
                 context={
                     "meeting": meeting,
                     "cohort": meeting.cohort,
@@ -216,7 +214,6 @@ def check_exercise_due(reminders, now):
             outcomes[reminder.pk] = Outcome("the due date has passed")
         else:
             outcomes[reminder.pk] = Outcome(
-                subject=f"Due soon: {entry.unit.display_title}",
                 context={"entry": entry, "unit": entry.unit, "missing": missing},
                 url=entry.unit.get_absolute_url(),
             )
@@ -266,7 +263,6 @@ def check_revision_waiting(reminders, now):
         else:
             exercise = item.submission.exercise
             outcomes[reminder.pk] = Outcome(
-                subject=f"Your revision of “{exercise.title}” is waiting",
                 context={"exercise": exercise, "feedback": item},
                 url=reverse(
                     "submissions:answer",
@@ -320,7 +316,6 @@ def check_milestone_checkin(reminders, now):
             outcomes[reminder.pk] = Outcome("the check-in was already answered")
         else:
             outcomes[reminder.pk] = Outcome(
-                subject=f"How did “{milestone.title}” go?",
                 context={"milestone": milestone},
                 url=reverse("plans:checkin", args=[milestone.pk]),
             )
@@ -381,8 +376,6 @@ def check_grading_waiting(reminders, now):
             outcomes[reminder.pk] = Outcome("the submission has been graded")
         else:
             outcomes[reminder.pk] = Outcome(
-                subject=f"Waiting for your feedback: {submission.exercise.title} "
-                f"by {submission.enrollment.user.name}",
                 context={"submission": submission},
                 url=reverse("grading:grade", args=[submission.pk]),
             )
@@ -426,7 +419,6 @@ def check_attendance_missing(reminders, now):
             outcomes[reminder.pk] = Outcome("attendance has been recorded")
         else:
             outcomes[reminder.pk] = Outcome(
-                subject=f"Who came to {meeting.cohort.name}'s {meeting.unit.display_title}?",
                 context={"meeting": meeting},
                 url=reverse("cohorts:attendance", args=[meeting.cohort_id, meeting.pk]),
             )
@@ -496,7 +488,6 @@ def check_facilitator_digest(reminders, now):
             outcomes[reminder.pk] = Outcome("nothing is waiting this week")
             continue
         outcomes[reminder.pk] = Outcome(
-            subject="Your cohorts this week",
             context={"rows": rows},
             url=reverse("grading:home"),
         )

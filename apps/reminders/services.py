@@ -9,12 +9,15 @@ than the claim timeout. A batch that is still running when half its claim
 timeout has passed (a slow or hanging mail server) hands its unsent rows back
 instead of racing the dispatcher that would take them over. The one gap no
 database can close is a crash after the mail server accepted a message but
-before the row was updated; it is as short as one UPDATE.
+before the row was updated; it lasts as long as building the next message
+and one UPDATE, a millisecond or two.
 """
 
 import contextlib
 import logging
 import time as clock
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -42,6 +45,9 @@ logger = logging.getLogger(__name__)
 # How long a claim protects its rows; settings.REMINDER_CLAIM_TIMEOUT_SECONDS overrides it.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
+# Messages on the wire at once: two keep the mail server busy while the next is built,
+# and each more would lengthen what a crash can leave sent but unrecorded.
+SMTP_LANES = 2
 QUIET_START, QUIET_END = time(22), time(7)
 PLAN_LOOKBACK = timedelta(hours=6)
 PLAN_LOOKAHEAD = timedelta(hours=48)
@@ -201,12 +207,9 @@ def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) 
     for kind, group in by_kind.items():
         outcomes.update(kinds.check(kind, group, now))
 
-    connection = get_connection()
+    courier = _Courier(lanes=SMTP_LANES)
     try:
         for position, reminder in enumerate(claimed):
-            if clock.monotonic() >= deadline:
-                result.released = _release(claimed[position:], now)
-                break
             outcome = outcomes[reminder.pk]
             if (reminder.user_id, reminder.kind) in opted_out:
                 outcome = kinds.Outcome("the person switched this kind of reminder off")
@@ -215,10 +218,12 @@ def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) 
                     reminder, now, status=Reminder.Status.SKIPPED, skip_reason=outcome.skip_reason
                 )
                 result.skipped += 1
-            elif outcome.reschedule_to:
+                continue
+            if outcome.reschedule_to:
                 _finish(reminder, now, status=Reminder.Status.PENDING, due_at=outcome.reschedule_to)
                 result.deferred += 1
-            elif (morning := _quiet_until(reminder, now)) is not None:
+                continue
+            if (morning := _quiet_until(reminder, now)) is not None:
                 _finish(
                     reminder,
                     now,
@@ -227,37 +232,107 @@ def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) 
                     deferred_count=F("deferred_count") + 1,
                 )
                 result.deferred += 1
-            else:
-                _send_one(reminder, outcome, connection, now, result)
+                continue
+            try:
+                message = build_message(reminder, outcome)
+            except Exception as error:  # noqa: BLE001 - any failure is recorded on the row
+                _record_failure(reminder, now, error)
+                result.failed += 1
+                continue
+            # Record what the mail server has answered so far, waiting only for a free lane.
+            for delivery in courier.answered(wait=courier.is_full()):
+                _settle(delivery, now, result)
+            # Checked just before a message goes out, so that none starts after the deadline.
+            if clock.monotonic() >= deadline:
+                result.released = _release(claimed[position:], now)
+                break
+            courier.send(reminder, outcome, message)
+        while courier.in_flight:
+            for delivery in courier.answered(wait=True):
+                _settle(delivery, now, result)
     finally:
-        connection.close()
+        courier.close()
     return result
 
 
-def _send_one(reminder, outcome, connection, now, result) -> None:
-    try:
-        message = build_message(reminder, outcome, connection=connection)
-        # Open once and keep for the batch: send() on a closed connection would connect,
-        # greet and say goodbye to the mail server for every single message.
-        connection.open()
-        message.send()
-    except Exception as error:  # noqa: BLE001 - any failure is recorded on the row
-        logger.warning("Reminder %s failed: %s", reminder.pk, error)
-        # The connection may be broken now; the next message opens a fresh one.
-        with contextlib.suppress(Exception):
-            connection.close()
-        final = reminder.attempts >= MAX_ATTEMPTS
-        _finish(
-            reminder,
-            now,
-            status=Reminder.Status.FAILED if final else Reminder.Status.PENDING,
-            due_at=now + timedelta(minutes=5 * reminder.attempts),
-            last_error=f"{type(error).__name__}: {error}"[:2000],
+@dataclass(frozen=True)
+class Delivery:
+    reminder: Reminder
+    outcome: kinds.Outcome
+    message: object
+    future: Future
+
+
+class _Courier:
+    """Puts messages on the wire from threads of its own while the batch builds the next.
+
+    Each lane is a thread with its own connection to the mail server, kept
+    open for the whole batch (a closed connection would connect, greet and say
+    goodbye for every message). Each answer is recorded as soon as it comes,
+    whichever lane it comes on: a mail server that hangs on one message must
+    not leave the other lane's accepted messages unrecorded behind it, where a
+    crash would turn them into duplicates.
+    """
+
+    def __init__(self, *, lanes: int):
+        self.idle = [get_connection() for _ in range(lanes)]
+        self.lanes = list(self.idle)
+        self.threads = ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="reminder-smtp")
+        self.in_flight: dict[Future, Delivery] = {}
+
+    def is_full(self) -> bool:
+        return not self.idle
+
+    def send(self, reminder: Reminder, outcome: kinds.Outcome, message) -> None:
+        message.connection = self.idle.pop()
+        future = self.threads.submit(_deliver, message)
+        self.in_flight[future] = Delivery(reminder, outcome, message, future)
+
+    def answered(self, *, wait: bool) -> list[Delivery]:
+        """The messages the mail server has answered; with wait, at least one."""
+        done, _ = futures_wait(
+            self.in_flight, timeout=None if wait else 0, return_when=FIRST_COMPLETED
         )
+        deliveries = [self.in_flight.pop(future) for future in done]
+        self.idle.extend(delivery.message.connection for delivery in deliveries)
+        return deliveries
+
+    def close(self) -> None:
+        self.threads.shutdown(wait=True)
+        for connection in self.lanes:
+            with contextlib.suppress(Exception):
+                connection.close()
+
+
+def _deliver(message) -> None:
+    message.connection.open()
+    message.send()
+
+
+def _settle(delivery: Delivery, now: datetime, result: DispatchResult) -> None:
+    """Record on its row whether the mail server accepted a message or refused it."""
+    reminder, outcome, message = delivery.reminder, delivery.outcome, delivery.message
+    if error := delivery.future.exception():
+        # The connection may be broken now; the lane's next message opens a fresh one.
+        with contextlib.suppress(Exception):
+            message.connection.close()
+        _record_failure(reminder, now, error)
         result.failed += 1
         return
-    _confirm_sent(reminder, now, title=outcome.subject, body=message.body, url=outcome.url)
+    _confirm_sent(reminder, now, title=message.subject, body=message.body, url=outcome.url)
     result.sent += 1
+
+
+def _record_failure(reminder: Reminder, now: datetime, error: Exception) -> None:
+    logger.warning("Reminder %s failed: %s", reminder.pk, error)
+    final = reminder.attempts >= MAX_ATTEMPTS
+    _finish(
+        reminder,
+        now,
+        status=Reminder.Status.FAILED if final else Reminder.Status.PENDING,
+        due_at=now + timedelta(minutes=5 * reminder.attempts),
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+    )
 
 
 def _confirm_sent(reminder: Reminder, claimed_at: datetime, *, title: str, body: str, url: str):

@@ -96,8 +96,6 @@ def check_reviews_due(reminders, now):
         else:
             count = len(owed)
             outcomes[reminder.pk] = Outcome(
-                subject=f"{count} peer review{'s' if count != 1 else ''} of "
-                f"“{exercise.title}” due soon",
                 context={"exercise": exercise, "count": count, "due_at": min(owed)},
                 url=reverse("reviews:todo"),
             )

@@ -9,8 +9,9 @@ no count, just as a real server would drop the transaction.
 Two knobs make sending slow on purpose, for the crash test:
 
 * ``delay`` holds every DATA for that many seconds before accepting it;
-* ``hold(at=n)`` holds the n-th DATA from now until ``release()``, so a test
-  can act (kill the sender) while a message is known to be in flight.
+* ``hold(at=n)`` holds the n-th DATA from now, and every one after it, until
+  ``release()``: the server hangs, so a test can act (kill the sender) while
+  messages are known to be in flight.
 
     with SmtpSink() as sink:
         ...  # EMAIL_HOST=sink.host, EMAIL_PORT=sink.port, EMAIL_USE_TLS=0
@@ -59,11 +60,12 @@ class _Handler:
         message_id = _message_id(envelope.original_content or envelope.content)
         with sink._changed:
             sink._received += 1
-            hold = sink._hold if sink._hold and sink._received == sink._hold.at else None
+            hold = sink._hold if sink._hold and sink._received >= sink._hold.at else None
         try:
             if hold is not None:
-                hold.message_id = message_id
-                hold.reached.set()
+                if sink._received == hold.at:
+                    hold.message_id = message_id
+                    hold.reached.set()
                 while not hold.released.is_set():
                     await asyncio.sleep(0.01)
             if sink.delay:
@@ -130,7 +132,7 @@ class SmtpSink:
     # Control ---------------------------------------------------------------
 
     def hold(self, *, at: int) -> Hold:
-        """Keep the at-th message from now (1 is the next one) waiting until released."""
+        """Keep the at-th message from now (1 is the next one) and all later ones waiting."""
         with self._changed:
             self._hold = Hold(self._received + at)
             return self._hold

@@ -57,7 +57,7 @@ def test_staff_see_sent_emails_newest_first_with_links_to_follow(staff_client, o
         EmailMessage("First", "Hello.", to=["a@example.com"]),
         EmailMessage("Second", "Confirm: https://example.com/confirm/abc", to=["b@example.com"]),
     )
-    time.sleep(0.01)  # a later file
+    time.sleep(0.05)  # a later file, past the file system's timestamp tick
     html = EmailMultiAlternatives("Third", "Plain text.", to=["c@example.com"])
     html.attach_alternative("<p>Rich text.</p>", "text/html")
     send(html)
@@ -153,7 +153,7 @@ def test_only_the_newest_emails_are_shown(staff_client, outbox_dir, monkeypatch)
     monkeypatch.setattr(views, "MAX_EMAILS", 3)
     for n in range(5):
         send(EmailMessage(f"Number {n}", "n", to=["a@example.com"]))
-        time.sleep(0.01)  # one file each, in order
+        time.sleep(0.05)  # one file each, in order: some file systems stamp times in 10 ms ticks
     page = staff_client.get(URL).content.decode()
     assert [f"Number {n}" in page for n in range(5)] == [False, False, True, True, True]
     assert "Only the newest emails are shown." in page

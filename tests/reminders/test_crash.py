@@ -1,10 +1,10 @@
 """A worker killed with SIGKILL in the middle of a batch loses nothing and sends nothing twice.
 
-The sink holds one message part-way through the batch, answering neither yes
-nor no, and the worker is killed (process group, SIGKILL) while it waits for
-that answer: the one moment a real crash is most likely to land, inside a
-send. The held message is never accepted, so the row behind it is still
-claimed but unconfirmed. A new worker, started once the claim timeout
+Part-way through the batch the sink stops answering, neither yes nor no, and
+the worker is killed (process group, SIGKILL) while it waits for answers: the
+one moment a real crash is most likely to land, inside a send. The held
+messages are never accepted, so the rows behind them are still claimed but
+unconfirmed. A new worker, started once the claim timeout
 (shortened to a few seconds through REMINDER_CLAIM_TIMEOUT_SECONDS) has
 passed, takes it up with the rest. The gap the design does not close, a kill
 between the server's "250" and the UPDATE that follows it, is not what this
@@ -88,6 +88,12 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(sink, qu
 
     first = workers()
     tick_until(lambda: held.wait(timeout=1.0), worker=first)
+    # The server answers nothing from here on; once the worker has recorded what it did
+    # accept, the worker is stuck in sends, the moment a real crash most likely lands in.
+    assert wait_until(
+        lambda: Reminder.objects.filter(status=Reminder.Status.SENT).count() == KILL_AT - 1,
+        timeout=10,
+    ), first.log()
     first.kill()
     killed_at = time.monotonic()
 

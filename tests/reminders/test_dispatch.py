@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from email.policy import compat32
 
 import pytest
 import time_machine
@@ -72,6 +73,26 @@ def test_emails_carry_a_one_click_unsubscribe_that_needs_no_login(client, meetin
     assert enrollment.user.reminder_preferences.get(kind=Kind.MEETING_TOMORROW).email is False
     tampered = url.replace(url.split("/")[-2], url.split("/")[-2][:-2] + "xx")
     assert client.post(tampered).status_code == 400
+
+
+def test_emails_are_written_byte_for_byte_as_the_email_package_writes_them(meeting):
+    # Reminders write short headers the quick way; the mail server must not see a difference,
+    # for plain and encoded headers alike.
+    meeting, enrollment = meeting
+    meeting.cohort.name = "Zoë’s cohort"
+    meeting.cohort.save()
+    with at(NOW):
+        reminders_plan()
+    with at(NOW + timedelta(hours=2)):
+        reminders_send_batch()
+    message = mail.outbox[0].message()
+
+    quick = message.as_bytes(linesep="\r\n")
+    message.policy = compat32
+    assert message.as_bytes(linesep="\r\n") == quick
+    # Both slow paths were taken: an encoded subject and a folded long header.
+    assert b"Subject: \r\n =?utf-8?q?Tomorrow" in quick
+    assert b"List-Unsubscribe: \r\n <http" in quick
 
 
 def test_an_unsubscribed_person_gets_no_more_of_that_kind(meeting):

@@ -188,7 +188,7 @@ def test_the_reminder_is_skipped_once_the_reviews_are_written():
     by_user = {r.user_id: outcomes[r.pk] for r in reminders}
     assert by_user[finished.user_id].skip_reason == "the reviews are submitted or were handed over"
     assert by_user[busy.user_id].skip_reason == ""
-    assert by_user[busy.user_id].subject == "2 peer reviews of “Plan your career” due soon"
+    assert by_user[busy.user_id].context["count"] == 2
     assert by_user[busy.user_id].url == "/reviews/"
     late = check_reviews_due(reminders, REVIEWS_DUE + timedelta(minutes=1))
     assert {o.skip_reason for o in late.values()} >= {"the reviews' due date has passed"}
