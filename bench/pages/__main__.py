@@ -43,17 +43,27 @@ def _recreate(url: str, name: str, *, drop_only: bool = False) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _time(client, url: str, *, warmup: int, runs: int) -> list[float]:
+def _time(client, urls: tuple[str, str], *, warmup: int, runs: int) -> list[list[float]]:
+    """Server times in ms for each URL, requested in turn.
+
+    Alternating the page with its floor means a burst of load from elsewhere on
+    the machine slows both alike instead of skewing their ratio.
+    """
     for _ in range(warmup):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    samples = []
+        for url in urls:
+            _get(client, url)
+    samples: list[list[float]] = [[] for _ in urls]
     for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
+        for times, url in zip(samples, urls, strict=True):
+            start = time.perf_counter()
+            _get(client, url)
+            times.append((time.perf_counter() - start) * 1000)
     return samples
+
+
+def _get(client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
 
 
 def _queries(client, url: str) -> int:
@@ -71,7 +81,7 @@ def _p95(samples: list[float]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.pages", description=__doc__)
-    parser.add_argument("--runs", type=int, default=30, help="timed requests per page (30)")
+    parser.add_argument("--runs", type=int, default=60, help="timed requests per page (60)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (3)")
     parser.add_argument("--profile", metavar="PAGE", help="also cProfile this page (e.g. round)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
@@ -160,8 +170,7 @@ def _run(args) -> int:
     for title, user, url, floor_url in pages:
         client = Client()
         client.force_login(user)
-        page_ms = _time(client, url, warmup=args.warmup, runs=args.runs)
-        floor_ms = _time(client, floor_url, warmup=args.warmup, runs=args.runs)
+        page_ms, floor_ms = _time(client, (url, floor_url), warmup=args.warmup, runs=args.runs)
         row = {
             "page": title,
             "queries": _queries(client, url),
@@ -196,13 +205,14 @@ def _profile(client, url: str) -> None:
     for _ in range(5):
         client.get(url)
     profiler.disable()
-    stats = pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative")
+    stats = pstats.Stats(profiler, stream=sys.stderr).sort_stats(os.environ.get("SORT", "cumulative"))
     stats.print_stats(40)
 
 
 def _table(rows: list[dict], *, runs: int, warmup: int) -> str:
     lines = [
-        f"Server time through django.test.Client, {runs} requests after {warmup} warm-ups. "
+        f"Server time through django.test.Client, {runs} requests after {warmup} warm-ups, "
+        "alternating each page with its floor. "
         "Floor: one hand-written SELECT + bare template, same client and middleware "
         "(its query count includes the session and user lookups).",
         "",
