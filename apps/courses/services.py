@@ -1,7 +1,7 @@
 """Writes to course content and participant progress."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 
 from apps.courses.models import (
     Course,
@@ -47,7 +47,7 @@ def _copy(instance, **changes):
 
 @transaction.atomic
 def course_duplicate(*, course: Course, slug: str, title: str) -> Course:
-    """Copy a course with all its units, resources, exercises, prompts and rubrics.
+    """Copy a course with its units, resources, exercises, prompts, rubrics and peer review.
 
     The copy starts unpublished so an admin can adapt it before anyone sees it.
     Participant progress is not copied: it belongs to the original.
@@ -78,7 +78,9 @@ def course_duplicate(*, course: Course, slug: str, title: str) -> Course:
             )
 
     units = Unit.objects.filter(course_id=original_id).prefetch_related(
-        "resources", "exercises__prompts"
+        "resources",
+        Prefetch("exercises", Exercise.objects.select_related("peer_review")),
+        "exercises__prompts",
     )
     for unit in units:
         resources = list(unit.resources.all())
@@ -89,9 +91,16 @@ def course_duplicate(*, course: Course, slug: str, title: str) -> Course:
         for exercise in exercises:
             prompts = list(exercise.prompts.all())
             rubric = rubric_map.get(exercise.rubric_id)
+            peer_review = getattr(exercise, "peer_review", None)
             new_exercise = _copy(exercise, unit=new_unit, rubric=rubric)
             for prompt in prompts:
                 _copy(prompt, exercise=new_exercise)
+            if peer_review is not None:
+                _copy(
+                    peer_review,
+                    exercise=new_exercise,
+                    rubric=rubric_map.get(peer_review.rubric_id),
+                )
     return copy
 
 

@@ -15,6 +15,7 @@ from apps.courses.models import (
 )
 from apps.courses.selectors import course_to_spec
 from apps.courses.services import CourseError, course_duplicate, resource_mark_done
+from apps.reviews.models import PeerReviewSettings
 from tests.factories import (
     CourseFactory,
     CriterionFactory,
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def course():
-    """A small course with two units, resources, exercises, prompts and a rubric."""
+    """A small course with two units, resources, exercises, prompts, a rubric and peer review."""
     course = CourseFactory(slug="original", title="Original", is_published=True)
     rubric = RubricFactory(course=course, slug="plan-quality")
     for position, slug in enumerate(["specific", "realistic"], start=1):
@@ -51,6 +52,10 @@ def course():
         )
         PromptFactory(exercise=exercise, position=1, slug="roles", answer="list", min_items=3)
         PromptFactory(exercise=exercise, position=2, slug="why", timebox_minutes=5)
+        if number == 2:
+            PeerReviewSettings.objects.create(
+                exercise=exercise, reviews_per_submission=3, rubric=rubric, grace_hours=12
+            )
     return course
 
 
@@ -89,6 +94,9 @@ def test_a_duplicated_exercise_uses_the_copy_of_its_rubric(course):
     assert exercise.rubric.pk != Rubric.objects.get(course=course).pk
     assert Exercise.objects.get(unit__course=copy, unit__number=1).rubric is None
     assert Exercise.objects.get(unit__course=course, unit__number=2).rubric.course == course
+    # Peer review settings come along, pointing at the copy's rubric too.
+    assert exercise.peer_review.rubric == exercise.rubric
+    assert exercise.peer_review.reviews_per_submission == 3
 
 
 def test_a_duplicated_course_starts_unpublished(course):
