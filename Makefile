@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint bench-grouping bench-peer-review bench-reminders clean
+.PHONY: run test install lint bench-grouping bench-peer-review bench-reminders bench-pages clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -35,6 +35,9 @@ bench-peer-review: install
 
 bench-reminders: install
 	scripts/with-services $(PY) -m bench.reminders
+
+bench-pages: install
+	scripts/with-services $(PY) -m bench.pages
 
 clean:
 	rm -rf $(VENV) var staticfiles
