@@ -1,5 +1,6 @@
 """One small function that renders a reminder's email from its template triple and sends it."""
 
+import secrets
 from email.policy import Compat32
 
 from django.conf import settings
@@ -55,6 +56,10 @@ class ReminderEmail(EmailMultiAlternatives):
         message = super().message()
         # The generator writes every part with the top-level message's policy.
         message.policy = PLAIN_HEADERS
+        if message.is_multipart():
+            # Random enough never to occur in the text; left to itself, the email package
+            # picks one and compiles a new regular expression per message to make sure.
+            message.set_boundary(f"=_reminder_{secrets.token_hex(16)}")
         return message
 
 
