@@ -1,19 +1,22 @@
 """Reads for the participant pages, shaped so each page costs a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
-    Exists,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from apps.courses.models import (
     Course,
@@ -26,6 +29,8 @@ from apps.courses.models import (
     Rubric,
     Unit,
 )
+from apps.markup.render import render_markdown
+from apps.submissions.selectors import working_round_slug
 
 
 def courses_visible_to(user) -> QuerySet[Course]:
@@ -99,33 +104,115 @@ def units_with_progress(*, course: Course, user) -> list[tuple[Unit, Progress]]:
     ]
 
 
-def unit_for_user(*, user, course_slug: str, number: int) -> Unit:
-    try:
-        return Unit.objects.select_related("course").get(
-            course__in=courses_visible_to(user), course__slug=course_slug, number=number
-        )
-    except Unit.DoesNotExist:
-        raise Http404("No such session.") from None
+@dataclass(frozen=True)
+class SessionLink:
+    number: int
+    title: str
+    url: str
 
 
-def unit_resources(*, unit: Unit, user) -> list[Resource]:
+@dataclass(frozen=True)
+class UnitPage:
+    """A session with what its page shows around it (the unit's course is loaded)."""
+
+    unit: Unit
+    previous: SessionLink | None
+    next: SessionLink | None
+
+
+def unit_page_for_user(*, user, course_slug: str, number: int) -> UnitPage:
+    """The session and the sessions either side of it, or a 404.
+
+    All the course's sessions come in one plain query and the page's own is
+    picked here: building a query with subqueries for the neighbours and the
+    visibility check cost several times more than running it.
+    """
+    units = list(
+        Unit.objects.select_related("course").filter(course__slug=course_slug).order_by("number")
+    )
+    by_number = {unit.number: unit for unit in units}
+    unit = by_number.get(number)
+    # The same rule as courses_visible_to: unpublished courses are for staff only.
+    if unit is None or not (unit.course.is_published or user.is_staff):
+        raise Http404("No such session.")
+
+    def link(neighbour: Unit | None) -> SessionLink | None:
+        if neighbour is None:
+            return None
+        url = reverse("courses:unit", args=[course_slug, neighbour.number])
+        return SessionLink(neighbour.number, neighbour.title, url)
+
+    return UnitPage(
+        unit=unit, previous=link(by_number.get(number - 1)), next=link(by_number.get(number + 1))
+    )
+
+
+_RESOURCE_KINDS = dict(Resource.Kind.choices)
+
+
+@dataclass(frozen=True)
+class ResourceItem:
+    """One resource as the session page draws it, flagged done or not for the viewer.
+
+    Built from plain values with the note already rendered, because the page
+    is mostly resources and model instances plus per-item template filters and
+    {% url %} tags were a large share of its time.
+    """
+
+    pk: int
+    title: str
+    url: str
+    kind_label: str
+    authors: str
+    year: int | None
+    minutes: int
+    note_html: SafeString | None
+    is_core: bool
+    is_done: bool
+    done_url: str
+
+
+def unit_resources(*, unit: Unit, user) -> list[ResourceItem]:
     """Core resources first, then optional ones, each flagged done or not for this user."""
-    return list(
-        unit.resources.annotate(
-            is_done=Exists(ResourceCompletion.objects.filter(user=user, resource=OuterRef("pk")))
-        ).order_by("-is_core", "position")
-    )
-
-
-def unit_exercises(*, unit: Unit) -> list[Exercise]:
-    return list(
-        unit.exercises.order_by("position").prefetch_related(
-            Prefetch("prompts", queryset=Prompt.objects.order_by("position"))
+    rows = (
+        Resource.objects.filter(unit_id=unit.pk)
+        # A join rather than an EXISTS subquery: the same answer (one completion
+        # per user and resource at most), cheaper to build.
+        .annotate(mine=FilteredRelation("completions", condition=Q(completions__user=user)))
+        .order_by("-is_core", "position")
+        .values_list(
+            "pk",
+            "title",
+            "url",
+            "kind",
+            "authors",
+            "year",
+            "minutes",
+            "note",
+            "is_core",
+            "mine__id",
         )
     )
+    return [
+        ResourceItem(
+            pk=pk,
+            title=title,
+            url=url,
+            # Like get_kind_display: a value no longer among the choices shows as it is.
+            kind_label=_RESOURCE_KINDS.get(kind, kind),
+            authors=authors,
+            year=year,
+            minutes=minutes,
+            note_html=render_markdown(note) if note else None,
+            is_core=is_core,
+            is_done=done is not None,
+            done_url=reverse("courses:resource_done", args=[pk]),
+        )
+        for pk, title, url, kind, authors, year, minutes, note, is_core, done in rows
+    ]
 
 
-def progress_from_resources(resources: list[Resource]) -> Progress:
+def progress_from_resources(resources: list[ResourceItem]) -> Progress:
     """A unit's progress from its resources as loaded by unit_resources."""
     return Progress(
         done=sum(1 for r in resources if r.is_done),
@@ -144,8 +231,83 @@ def resource_for_user(*, user, pk: int) -> Resource:
         raise Http404("No such resource.") from None
 
 
-def course_units_nav(*, course: Course) -> list[tuple[int, str]]:
-    return list(course.units.order_by("number").values_list("number", "title"))
+_EXERCISE_KINDS = dict(Exercise.Kind.choices)
+
+
+@dataclass(frozen=True)
+class PromptItem:
+    text: str
+    is_required: bool
+    answer: str
+    item_bounds: str
+    timebox_minutes: int | None
+    help_html: SafeString | None
+
+
+@dataclass
+class ExerciseItem:
+    pk: int
+    title: str
+    kind_label: str
+    instructions_html: SafeString
+    prompts: list[PromptItem] = field(default_factory=list)
+    answer_url: str | None = None  # the answer form, when the viewer works in a round
+
+
+def unit_exercises(*, unit: Unit, user) -> list[ExerciseItem]:
+    """The session's exercises with their prompts (one query: exercises LEFT JOIN prompts),
+    each linked to its answer form in the round the user works in, if any.
+    """
+    rows = (
+        Exercise.objects.filter(unit_id=unit.pk)
+        .order_by("position", "prompts__position")
+        .values_list(
+            "pk",
+            "title",
+            "kind",
+            "instructions",
+            "prompts__pk",
+            "prompts__text",
+            "prompts__is_required",
+            "prompts__answer",
+            "prompts__min_items",
+            "prompts__max_items",
+            "prompts__timebox_minutes",
+            "prompts__help_text",
+        )
+    )
+    exercises: dict[int, ExerciseItem] = {}
+    for row in rows:
+        pk, title, kind, instructions, prompt_pk, text, required, answer, low, high = row[:10]
+        timebox, help_text = row[10:]
+        exercise = exercises.get(pk)
+        if exercise is None:
+            exercise = exercises[pk] = ExerciseItem(
+                pk=pk,
+                title=title,
+                kind_label=_EXERCISE_KINDS.get(kind, kind),
+                instructions_html=render_markdown(instructions),
+            )
+        if prompt_pk is None:  # an exercise without prompts still gives one row
+            continue
+        exercise.prompts.append(
+            PromptItem(
+                text=text,
+                is_required=required,
+                answer=answer,
+                # The model's wording, without loading the model.
+                item_bounds=Prompt(min_items=low, max_items=high).item_bounds,
+                timebox_minutes=timebox,
+                help_html=render_markdown(help_text) if help_text else None,
+            )
+        )
+    # Only a published course has rounds to work in, and only exercises need one.
+    if exercises and unit.course.is_published:
+        round_slug = working_round_slug(user=user, course_id=unit.course_id)
+        if round_slug:
+            for exercise in exercises.values():
+                exercise.answer_url = reverse("submissions:answer", args=[round_slug, exercise.pk])
+    return list(exercises.values())
 
 
 def _peer_review_spec(settings) -> dict | None:

@@ -4,7 +4,6 @@ from django.views.decorators.http import require_POST
 
 from apps.courses import selectors
 from apps.courses.services import resource_mark_done
-from apps.submissions.selectors import enrollment_for_course
 
 
 @login_required
@@ -33,12 +32,12 @@ def _unit_page_context(request, unit):
 
 @login_required
 def unit_detail(request, slug, number):
-    unit = selectors.unit_for_user(user=request.user, course_slug=slug, number=number)
+    page = selectors.unit_page_for_user(user=request.user, course_slug=slug, number=number)
+    unit = page.unit
     context = _unit_page_context(request, unit)
-    context["exercises"] = selectors.unit_exercises(unit=unit)
-    context["units_nav"] = selectors.course_units_nav(course=unit.course)
+    context["exercises"] = selectors.unit_exercises(unit=unit, user=request.user)
+    context["previous_unit"], context["next_unit"] = page.previous, page.next
     context["is_preview"] = not unit.course.is_published
-    context["work_enrollment"] = enrollment_for_course(user=request.user, course_id=unit.course_id)
     return render(request, "courses/unit_detail.html", context)
 
 
@@ -50,6 +49,6 @@ def resource_done(request, pk):
     if request.headers.get("HX-Request"):
         context = _unit_page_context(request, resource.unit)
         loaded = context["core_resources"] + context["optional_resources"]
-        context["resource"] = next(r for r in loaded if r.pk == resource.pk)
+        context["resources"] = [next(r for r in loaded if r.pk == resource.pk)]
         return render(request, "courses/_resource_done_response.html", context)
     return redirect(f"{resource.unit.get_absolute_url()}#resource-{resource.pk}")

@@ -7,7 +7,7 @@ that is not theirs is simply not found (a 404), never shown.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.utils.timesince import timeuntil
 
@@ -32,11 +32,18 @@ def _working_enrollments(user):
 def enrollment_for_work(*, user, round_slug: str) -> Enrollment:
     """The person's own working place in the round, or a 404."""
     try:
-        return (
-            _working_enrollments(user).select_related("round__course").get(round__slug=round_slug)
+        # The course is loaded anyway, so "published" is checked here: every
+        # work page runs this query, and each filter adds to building it.
+        enrollment = (
+            Enrollment.objects.select_related("round__course")
+            .filter(user=user, role=Enrollment.Role.PARTICIPANT, status__in=WORKING_STATUSES)
+            .get(round__slug=round_slug)
         )
     except Enrollment.DoesNotExist:
-        raise Http404("You have no place in this round to do its exercises.") from None
+        enrollment = None
+    if enrollment is None or not enrollment.round.course.is_published:
+        raise Http404("You have no place in this round to do its exercises.")
+    return enrollment
 
 
 def enrollment_for_course(*, user, course_id: int) -> Enrollment | None:
@@ -54,11 +61,43 @@ def enrollment_for_course(*, user, course_id: int) -> Enrollment | None:
     )
 
 
+def working_round_slug(*, user, course_id: int) -> str | None:
+    """The slug of enrollment_for_course's round, for a page of a course it knows is published.
+
+    Without enrollment_for_course's check that the course is published: one
+    join fewer for the session page, which has the course loaded.
+    """
+    return (
+        Enrollment.objects.filter(
+            user=user,
+            role=Enrollment.Role.PARTICIPANT,
+            status__in=WORKING_STATUSES,
+            round__course_id=course_id,
+        )
+        .order_by("-round__starts_on")
+        .values_list("round__slug", flat=True)
+        .first()
+    )
+
+
 def exercise_for_work(*, enrollment: Enrollment, pk: int) -> Exercise:
-    """An exercise of the enrollment's course, or a 404."""
+    """An exercise of the enrollment's course, or a 404.
+
+    Annotated with its session's due and closing times in the enrollment's
+    round (`schedule_due_at`, `schedule_closes_at`; None when the round has no
+    schedule for it), which every work page needs, so they cost no query of their own.
+    """
+    schedule = RoundUnit.objects.filter(
+        round_id=enrollment.round_id, unit_id=OuterRef("unit_id")
+    ).order_by()
     try:
-        exercise = Exercise.objects.select_related("unit").get(
-            pk=pk, unit__course_id=enrollment.round.course_id
+        exercise = (
+            Exercise.objects.select_related("unit")
+            .annotate(
+                schedule_due_at=Subquery(schedule.values("due_at")[:1]),
+                schedule_closes_at=Subquery(schedule.values("closes_at")[:1]),
+            )
+            .get(pk=pk, unit__course_id=enrollment.round.course_id)
         )
     except Exercise.DoesNotExist:
         raise Http404("This exercise is not part of your course.") from None
@@ -85,12 +124,10 @@ def submission_for(*, enrollment: Enrollment, exercise: Exercise) -> Submission:
     return submission
 
 
-def schedule_for(*, enrollment: Enrollment, unit: Unit) -> RoundUnit | None:
-    return RoundUnit.objects.filter(round_id=enrollment.round_id, unit=unit).order_by().first()
-
-
 def latest_revision(*, submission: Submission) -> Revision | None:
-    if submission.pk is None:
+    # submission_submit writes the first revision and sets first_submitted_at
+    # together, so work never submitted has none: a draft costs no query here.
+    if submission.pk is None or submission.first_submitted_at is None:
         return None
     return submission.revisions.order_by("-number").first()
 
@@ -151,6 +188,13 @@ def deadline_from(schedule: RoundUnit | None, now: datetime) -> Deadline | None:
     if schedule is None:
         return None
     return Deadline(due_at=schedule.due_at, closes_at=schedule.closes_at, now=now)
+
+
+def exercise_deadline(exercise: Exercise, now: datetime) -> Deadline | None:
+    """The deadline of an exercise loaded by exercise_for_work (None: not scheduled)."""
+    if exercise.schedule_due_at is None:  # due_at is required, so no schedule row
+        return None
+    return Deadline(due_at=exercise.schedule_due_at, closes_at=exercise.schedule_closes_at, now=now)
 
 
 @dataclass

@@ -132,7 +132,6 @@ def _page(
     feedback = None
     if submission.status in (Submission.Status.RETURNED, Submission.Status.ACCEPTED):
         feedback = selectors.latest_feedback(submission=submission)
-    schedule = selectors.schedule_for(enrollment=work.enrollment, unit=work.exercise.unit)
     answers = submission.answers if answers is None else answers
     context = {
         "work": work,
@@ -142,7 +141,7 @@ def _page(
         "submission": submission,
         "revision": revision,
         "feedback": feedback,
-        "deadline": selectors.deadline_from(schedule, timezone.now()),
+        "deadline": selectors.exercise_deadline(work.exercise, timezone.now()),
         "editing": editing,
         "fields": forms.prompt_fields(work.prompts, answers, problems, previews)
         if editing
@@ -158,6 +157,7 @@ def _page(
         "save_status": save_status or _last_saved(submission),
         "storage_key": f"{request.user.pk}:{work.enrollment.round.slug}:{work.exercise.pk}",
         "answer_url": work.url(),
+        "preview_url": work.url("preview"),
     }
     return render(request, "submissions/answer.html", context, status=status)
 

@@ -199,7 +199,9 @@ def _build_unit(resources: int, exercises: int = 2, prompts: int = 4):
 
 # Session and user (2), the navigation (1), course or unit (1), the page's own reads (1-5).
 COURSE_PAGE_QUERIES = 5
-SESSION_PAGE_QUERIES = 9
+# Session page: the course's units (1), resources, exercises with their prompts, and the
+# round to link the exercises to (3).
+SESSION_PAGE_QUERIES = 7
 
 
 @pytest.mark.parametrize("size", [5, 200])

@@ -706,9 +706,10 @@ def test_my_work_leaves_out_other_peoples_and_inactive_places(participant_client
 # Query budgets ------------------------------------------------------------------------
 
 # Every page: session, user and the navigation bar's counts (3).
-# Answer page: enrollment, exercise, prompts, submission, latest revision, schedule (6),
-# and the feedback with its rubric scores when work came back (2).
-ANSWER_PAGE_QUERIES = 3 + 8
+# Answer page: enrollment, exercise with its schedule, prompts, submission, latest
+# revision (5; no revision query for work never submitted), and the feedback with its
+# rubric scores when work came back (2).
+ANSWER_PAGE_QUERIES = 3 + 7
 # History: enrollment, exercise, prompts, submission (4), revisions and their feedback
 # with scores (3).
 HISTORY_PAGE_QUERIES = 3 + 7
