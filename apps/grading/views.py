@@ -37,6 +37,32 @@ def home(request):
     return render(request, "grading/home.html", {"page": page})
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told how many items there are: the queue's counts already know."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
+def _oldest_waiting_pk(cohort, page, filters: dict, counts) -> int | None:
+    """The submission "grade the oldest" opens, read again only when the page does not show it.
+
+    The page lists waiting work oldest first, so on its first page the
+    oldest is its first row; where nothing waits there is nothing to offer.
+    """
+    unit_id, exercise_id = filters["unit_id"], filters["exercise_id"]
+    if not counts.waiting(unit_id=unit_id, exercise_id=exercise_id):
+        return None
+    if filters["status"] == selectors.WAITING and page.number == 1 and page.object_list:
+        return page.object_list[0].pk
+    return selectors.oldest_waiting_pk(cohort=cohort, unit_id=unit_id, exercise_id=exercise_id)
+
+
 @require_GET
 @login_required
 def queue(request, pk):
@@ -45,18 +71,19 @@ def queue(request, pk):
     counts = selectors.queue_counts(cohort=cohort, exercises=exercises)
     form = QueueFilterForm(request.GET, exercises=exercises, counts=counts)
     filters = form.filters()
-    page = Paginator(selectors.queue(cohort=cohort, **filters), SUBMISSIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = _CountedPaginator(
+        selectors.queue(cohort=cohort, **filters),
+        SUBMISSIONS_PER_PAGE,
+        count=counts.count(**filters),
+    ).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     context = {
         "cohort": cohort,
         "form": form,
         "page": page,
         "waiting": counts.waiting(),
         "showing_waiting": filters["status"] == selectors.WAITING,
-        "next_pk": selectors.oldest_waiting_pk(
-            cohort=cohort, unit_id=filters["unit_id"], exercise_id=filters["exercise_id"]
-        ),
+        "next_pk": _oldest_waiting_pk(cohort, page, filters, counts),
         "querystring": form.querystring(page=page.number if page.number > 1 else None),
         "filters_querystring": form.querystring(),
         "fragment": _wants_fragment(request),

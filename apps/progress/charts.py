@@ -4,9 +4,16 @@ No JavaScript and no chart library: this module turns shares (0 to 1, or
 None where a figure does not apply) into rectangles in a fixed coordinate
 space, and `templates/progress/_chart.html` writes them out with a title, a
 description and a legend. Plain Python, so it is tested on its own.
+
+Each shape also gives its coordinates as text (the `*_svg` properties, one
+decimal, marked safe as they are only digits), so the template prints them
+as they are: a chart has dozens of shapes, and formatting and escaping each
+number in the template cost more than laying the chart out.
 """
 
 from dataclasses import dataclass
+
+from django.utils.safestring import SafeString, mark_safe
 
 # The coordinate space of the drawing; the SVG scales to its container.
 PLOT_HEIGHT = 160
@@ -20,6 +27,11 @@ AXIS_LABEL_SPACE = 22
 LEGEND_ROW = 20
 MIN_WIDTH = 300  # room for the legend when there are only a few groups
 ZERO_STUB = 1.5  # a zero still shows as a sliver, so it reads differently from a missing figure
+
+
+def _svg(number: float) -> SafeString:
+    """A coordinate as the SVG writes it, with one decimal."""
+    return mark_safe(f"{number:.1f}")
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,31 @@ class Bar:
     def centre(self) -> float:
         return self.x + self.width / 2
 
+    @property
+    def x_svg(self) -> SafeString:
+        return _svg(self.x)
+
+    @property
+    def y_svg(self) -> SafeString:
+        return _svg(self.y)
+
+    @property
+    def width_svg(self) -> SafeString:
+        return _svg(self.width)
+
+    @property
+    def height_svg(self) -> SafeString:
+        return _svg(self.height)
+
+    @property
+    def centre_svg(self) -> SafeString:
+        return _svg(self.centre)
+
+    @property
+    def percent_label(self) -> str:
+        """The figure as the table beside the chart prints it; "" where there is none."""
+        return "" if self.percent is None else mark_safe(f"{self.percent}%")
+
 
 @dataclass(frozen=True)
 class Group:
@@ -50,11 +87,19 @@ class Group:
     x: float  # the centre of the group
     bars: tuple[Bar, ...]
 
+    @property
+    def x_svg(self) -> SafeString:
+        return _svg(self.x)
+
 
 @dataclass(frozen=True)
 class Tick:
     y: float
     label: str
+
+    @property
+    def y_svg(self) -> SafeString:
+        return _svg(self.y)
 
 
 @dataclass(frozen=True)
@@ -71,6 +116,26 @@ class LegendItem:
     @property
     def text_y(self) -> float:
         return self.y + self.size / 2
+
+    @property
+    def x_svg(self) -> SafeString:
+        return _svg(self.x)
+
+    @property
+    def y_svg(self) -> SafeString:
+        return _svg(self.y)
+
+    @property
+    def size_svg(self) -> SafeString:
+        return _svg(self.size)
+
+    @property
+    def text_x_svg(self) -> SafeString:
+        return _svg(self.text_x)
+
+    @property
+    def text_y_svg(self) -> SafeString:
+        return _svg(self.text_y)
 
 
 @dataclass(frozen=True)
@@ -108,6 +173,21 @@ class BarChart:
     def missing_y(self) -> float:
         """Where the dash that stands for a missing bar sits, just above the baseline."""
         return self.baseline - 3
+
+    @property
+    def svg(self) -> dict[str, SafeString]:
+        """The chart's own coordinates as text, read once by the template (see above)."""
+        return {
+            "width": _svg(self.width),
+            "height": _svg(self.height),
+            "display_width": mark_safe(f"{self.display_width:.0f}"),
+            "left": _svg(self.left),
+            "right": _svg(self.right),
+            "baseline": _svg(self.baseline),
+            "tick_label_x": _svg(self.tick_label_x),
+            "axis_label_y": _svg(self.axis_label_y),
+            "missing_y": _svg(self.missing_y),
+        }
 
 
 def grouped_bars(

@@ -31,7 +31,7 @@ from django.utils import timezone
 from apps.cohorts.models import Attendance, Cohort, Meeting, Placement
 from apps.cohorts.selectors import cohorts_visible_to
 from apps.cohorts.services import GONE_STATUSES
-from apps.courses.models import Exercise, ResourceCompletion
+from apps.courses.models import ResourceCompletion
 from apps.rounds.models import Round, RoundUnit
 from apps.submissions.models import Submission
 
@@ -102,22 +102,34 @@ class Session:
 
 
 def round_schedule(*, round: Round) -> list[Session]:
-    """The round's sessions in the order they run, each with its resource count and exercises."""
-    scheduled = list(
+    """The round's sessions in the order they run, each with its resource count and exercises.
+
+    One query: a row per exercise, or one without for a session that has none.
+    Resources are joined alongside and counted distinct, so the exercises do
+    not multiply them.
+    """
+    rows = (
         RoundUnit.objects.filter(round=round)
-        .annotate(resources_total=Count("unit__resources"))
+        .annotate(resources_total=Count("unit__resources", distinct=True))
         .values_list(
-            "unit_id", "unit__number", "unit__title", "week_starts_on", "due_at", "resources_total"
+            "unit_id",
+            "unit__number",
+            "unit__title",
+            "week_starts_on",
+            "due_at",
+            "resources_total",
+            "unit__exercises__pk",
+            "unit__exercises__slug",
+            "unit__exercises__title",
         )
-        .order_by("week_starts_on", "unit__number")
+        .order_by("week_starts_on", "unit__number", "unit__exercises__position")
     )
+    scheduled: dict[int, tuple] = {}
     exercises = defaultdict(list)
-    for pk, unit_id, slug, title in (
-        Exercise.objects.filter(unit_id__in=[row[0] for row in scheduled])
-        .order_by("unit_id", "position")
-        .values_list("pk", "unit_id", "slug", "title")
-    ):
-        exercises[unit_id].append(ExerciseColumn(pk=pk, slug=slug, title=title))
+    for *session, exercise_pk, slug, title in rows:
+        scheduled.setdefault(session[0], session)
+        if exercise_pk is not None:
+            exercises[session[0]].append(ExerciseColumn(pk=exercise_pk, slug=slug, title=title))
     return [
         Session(
             unit_id=unit_id,
@@ -128,7 +140,7 @@ def round_schedule(*, round: Round) -> list[Session]:
             resources_total=resources_total,
             exercises=tuple(exercises[unit_id]),
         )
-        for unit_id, number, title, week_starts_on, due_at, resources_total in scheduled
+        for unit_id, number, title, week_starts_on, due_at, resources_total in scheduled.values()
     ]
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from apps.progress import charts, exports, selectors
+from apps.progress import charts, display, exports, selectors
 
 
 @require_GET
@@ -23,7 +23,11 @@ def cohort_dashboard(request, pk):
     chart = charts.completion_chart(
         sessions=sessions, tallies=grid.totals, who=f"participants of {cohort.name}"
     )
-    return render(request, "progress/cohort.html", {"grid": grid, "chart": chart})
+    return render(
+        request,
+        "progress/cohort.html",
+        {"grid": grid, "table": display.grid_display(grid), "chart": chart},
+    )
 
 
 @require_GET

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 # Session and user (2), then the page's own reads.
 HOME_QUERIES = 6  # navigation, is a grader, count, cohorts with their waiting work
-QUEUE_QUERIES = 9  # navigation, cohort, exercises, counts, page count, page, oldest waiting
+QUEUE_QUERIES = 8  # navigation, cohort, exercises, counts, page, oldest waiting (when not on it)
 GRADE_QUERIES = 10  # nav, submission, rubric (2), revision, feedback with scores (2), prompts
 
 SIZES = [8, 200]
@@ -95,3 +95,16 @@ def test_grading_page_query_count_is_fixed(client, django_assert_max_num_queries
 
     assert response.status_code == 200
     assert response.content.decode().count('class="card feedback"') == size // 8
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_default_queue_finds_the_oldest_waiting_work_on_its_own_page(
+    client, django_assert_max_num_queries, size
+):
+    course = crowded(size)
+    login(client, course.facilitator.user)
+
+    with django_assert_max_num_queries(QUEUE_QUERIES - 1):
+        response = client.get(reverse("grading:queue", args=[course.cohort.pk]))
+
+    assert response.status_code == 200

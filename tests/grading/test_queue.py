@@ -251,3 +251,25 @@ def test_home_for_a_facilitator_without_cohorts_explains_why_it_is_empty(client,
 
     assert response.status_code == 200
     assert "You do not facilitate any cohorts yet." in response.content.decode()
+
+
+def test_queue_offers_the_oldest_waiting_item_while_showing_other_work(facilitator_client, course):
+    submitted(place(course), course.exercise, at=SUBMITTED_AT + timedelta(hours=1))
+    oldest = submitted(place(course), course.exercise, at=SUBMITTED_AT)
+    submitted(
+        place(course), course.exercise, at=SUBMITTED_AT - timedelta(hours=1), status="returned"
+    )
+
+    html = facilitator_client.get(queue_url(course, "status=returned")).content.decode()
+
+    grade_oldest = reverse("grading:grade", args=[oldest.pk])
+    assert f'href="{grade_oldest}?status=returned">Grade the oldest waiting' in html
+
+
+def test_queue_offers_no_oldest_waiting_item_when_nothing_waits(facilitator_client, course):
+    submitted(place(course), course.exercise, status="accepted")
+
+    html = facilitator_client.get(queue_url(course, "status=all")).content.decode()
+
+    assert "Grade the oldest waiting" not in html
+    assert "Showing 1–1 of 1 submission." in html
