@@ -205,7 +205,9 @@ def _profile(client, url: str) -> None:
     for _ in range(5):
         client.get(url)
     profiler.disable()
-    stats = pstats.Stats(profiler, stream=sys.stderr).sort_stats(os.environ.get("SORT", "cumulative"))
+    # PROFILE_SORT=tottime shows where the time is spent rather than what calls it.
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
     stats.print_stats(40)
 
 
