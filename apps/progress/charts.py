@@ -5,8 +5,8 @@ None where a figure does not apply) into rectangles in a fixed coordinate
 space, and `templates/progress/_chart.html` writes them out with a title, a
 description and a legend. Plain Python, so it is tested on its own.
 
-Each shape also gives its coordinates as text (the `*_svg` properties, one
-decimal, marked safe as they are only digits), so the template prints them
+Each shape also gives its coordinates as text (`shape.svg.x`, one decimal,
+marked safe as they are only digits), so the template prints them
 as they are: a chart has dozens of shapes, and formatting and escaping each
 number in the template cost more than laying the chart out.
 """
@@ -34,6 +34,24 @@ def _svg(number: float) -> SafeString:
     return mark_safe(f"{number:.1f}")
 
 
+class _Coordinates:
+    """A shape's numbers as the SVG writes them: `shape.svg.x` is `shape.x`, one decimal."""
+
+    __slots__ = ("_shape",)
+
+    def __init__(self, shape):
+        self._shape = shape
+
+    def __getattr__(self, name: str) -> SafeString:
+        return _svg(getattr(self._shape, name))
+
+
+class _Shape:
+    @property
+    def svg(self) -> _Coordinates:
+        return _Coordinates(self)
+
+
 @dataclass(frozen=True)
 class Series:
     key: str  # also the CSS class that sets the bar's colour and pattern
@@ -41,7 +59,7 @@ class Series:
 
 
 @dataclass(frozen=True)
-class Bar:
+class Bar(_Shape):
     series: Series
     x: float
     y: float
@@ -55,55 +73,27 @@ class Bar:
         return self.x + self.width / 2
 
     @property
-    def x_svg(self) -> SafeString:
-        return _svg(self.x)
-
-    @property
-    def y_svg(self) -> SafeString:
-        return _svg(self.y)
-
-    @property
-    def width_svg(self) -> SafeString:
-        return _svg(self.width)
-
-    @property
-    def height_svg(self) -> SafeString:
-        return _svg(self.height)
-
-    @property
-    def centre_svg(self) -> SafeString:
-        return _svg(self.centre)
-
-    @property
     def percent_label(self) -> str:
         """The figure as the table beside the chart prints it; "" where there is none."""
         return "" if self.percent is None else mark_safe(f"{self.percent}%")
 
 
 @dataclass(frozen=True)
-class Group:
+class Group(_Shape):
     label: str  # short, under the axis
     long_label: str
     x: float  # the centre of the group
     bars: tuple[Bar, ...]
 
-    @property
-    def x_svg(self) -> SafeString:
-        return _svg(self.x)
-
 
 @dataclass(frozen=True)
-class Tick:
+class Tick(_Shape):
     y: float
     label: str
 
-    @property
-    def y_svg(self) -> SafeString:
-        return _svg(self.y)
-
 
 @dataclass(frozen=True)
-class LegendItem:
+class LegendItem(_Shape):
     series: Series
     x: float
     y: float
@@ -116,26 +106,6 @@ class LegendItem:
     @property
     def text_y(self) -> float:
         return self.y + self.size / 2
-
-    @property
-    def x_svg(self) -> SafeString:
-        return _svg(self.x)
-
-    @property
-    def y_svg(self) -> SafeString:
-        return _svg(self.y)
-
-    @property
-    def size_svg(self) -> SafeString:
-        return _svg(self.size)
-
-    @property
-    def text_x_svg(self) -> SafeString:
-        return _svg(self.text_x)
-
-    @property
-    def text_y_svg(self) -> SafeString:
-        return _svg(self.text_y)
 
 
 @dataclass(frozen=True)

@@ -73,3 +73,21 @@ def test_text_a_spreadsheet_would_run_is_defused():
     assert safe_text("@SUM(A1)") == "'@SUM(A1)"
     assert safe_text("-2") == "'-2"
     assert safe_text("Ada Lovelace") == "Ada Lovelace"
+
+
+def test_the_template_writes_every_coordinate_with_one_decimal():
+    from django.template.loader import render_to_string
+
+    chart = grouped_bars(
+        title="T",
+        description="D",
+        series=TWO,
+        groups=[("S1", "One", [1, None]), ("S2", "Two", [0.5, 0])],
+    )
+    html = render_to_string("progress/_chart.html", {"chart": chart, "chart_id": "c"})
+
+    bar = chart.groups[1].bars[0]
+    assert f'<rect class="chart-bar" x="{bar.x:.1f}" y="{bar.y:.1f}" ' in html
+    assert f'width="{bar.width:.1f}" height="{bar.height:.1f}"' in html
+    assert f'x="{chart.groups[0].bars[1].centre:.1f}"' in html  # the missing figure's dash
+    assert '=""' not in html  # no coordinate the template failed to find
