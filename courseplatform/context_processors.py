@@ -1,45 +1,40 @@
 from django.conf import settings
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 
-from apps.reminders.models import Notification
-from apps.rounds.models import Enrollment
+from apps.reminders.selectors import unread_notifications
+from apps.rounds.selectors import facilitator_places
 
 
 def site(request):
     return {"DEMO_MODE": settings.DEMO_MODE}
 
 
-# Every page runs this, so it is written out by hand: built through the ORM, the
-# same statement took some thirty times longer to put together than to run.
-_NAVIGATION_SQL = f"""
-SELECT
-    (SELECT count(*) FROM {Notification._meta.db_table}
-     WHERE user_id = %(user)s AND read_at IS NULL),
-    EXISTS (SELECT 1 FROM {Enrollment._meta.db_table}
-            WHERE user_id = %(user)s AND role = %(facilitator)s
-              AND status NOT IN (%(dropped)s, %(declined)s))
-"""
+def _navigation_facts(user) -> dict:
+    # Every page shows both, so they are read together: one query, on the person's row.
+    unread = (
+        unread_notifications(user=user)
+        .order_by()
+        .values("user")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(
+            unread=Coalesce(Subquery(unread), 0),
+            facilitates=Exists(facilitator_places(user=user)),
+        )
+        .get()
+    )
 
 
 def navigation(request):
-    """What the navigation bar needs to know about the person, in one query, only when shown."""
+    """What the navigation bar needs to know about the person, read only when shown."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-
-    def load():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _NAVIGATION_SQL,
-                {
-                    "user": user.pk,
-                    "facilitator": Enrollment.Role.FACILITATOR,
-                    "dropped": Enrollment.Status.DROPPED,
-                    "declined": Enrollment.Status.DECLINED,
-                },
-            )
-            unread, facilitates = cursor.fetchone()
-        return {"unread": unread, "facilitates": bool(facilitates)}
-
-    return {"nav": SimpleLazyObject(load)}
+    return {"nav": SimpleLazyObject(lambda: _navigation_facts(user))}

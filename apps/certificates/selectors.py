@@ -10,8 +10,6 @@ from apps.courses.models import Exercise
 from apps.rounds.models import Enrollment
 from apps.submissions.models import Submission
 
-DONE_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
-
 
 @dataclass(frozen=True)
 class Requirement:
@@ -60,7 +58,7 @@ def completion_for(enrollment: Enrollment) -> Completion:
         .order_by("unit__number", "position")
     )
     if rule.require_all_exercises:
-        missing = [e for e in exercises if submissions.get(e.pk) not in DONE_STATUSES]
+        missing = [e for e in exercises if submissions.get(e.pk) not in Submission.HANDED_IN]
         detail = (
             "All submitted"
             if not missing

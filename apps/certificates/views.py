@@ -7,17 +7,16 @@ from django.views.decorators.http import require_POST
 from apps.certificates.models import Certificate
 from apps.certificates.selectors import completion_for
 from apps.certificates.services import CertificateError, certificate_issue, certificate_revoke
+from apps.cohorts.models import Cohort
 from apps.rounds.models import Enrollment
-
-_IN_PROGRESS = (Enrollment.Status.ACCEPTED, Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
 
 
 @login_required
 def mine(request):
     enrollments = (
-        Enrollment.objects.filter(
-            user=request.user, role=Enrollment.Role.PARTICIPANT, status__in=_IN_PROGRESS
-        )
+        Enrollment.objects.filter(user=request.user)
+        .participants()
+        .taking_part()
         .select_related("round__course", "certificate")
         .order_by("-round__starts_on")
     )
@@ -61,7 +60,7 @@ def _revocable_by(user):
     certificates = Certificate.objects.all()
     if user.is_staff:
         return certificates
-    return certificates.filter(enrollment__placement__cohort__facilitators__user=user).distinct()
+    return certificates.filter(enrollment__placement__cohort__in=Cohort.objects.led_by(user))
 
 
 @require_POST

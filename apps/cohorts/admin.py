@@ -5,12 +5,11 @@ import calendar
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 
 from apps.accounts.timezones import timezone_names
 from apps.cohorts.models import Attendance, CalendarFeed, Cohort, Meeting, Placement
 from apps.cohorts.services import (
-    GONE_STATUSES,
     CohortError,
     calendar_feed_reset,
     cohort_publish,
@@ -91,9 +90,9 @@ class CohortAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facilitators"].queryset = Enrollment.objects.filter(
-            role=Enrollment.Role.FACILITATOR
-        ).select_related("user", "round__course")
+        self.fields["facilitators"].queryset = Enrollment.objects.facilitators().select_related(
+            "user", "round__course"
+        )
 
     def clean(self):
         data = super().clean()
@@ -130,11 +129,7 @@ class CohortAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                active_size=Count(
-                    "placements", filter=~Q(placements__enrollment__status__in=GONE_STATUSES)
-                )
-            )
+            .with_member_count()
             .prefetch_related(
                 Prefetch("facilitators", queryset=Enrollment.objects.select_related("user"))
             )
@@ -148,9 +143,9 @@ class CohortAdmin(admin.ModelAdmin):
     def slot(self, cohort):
         return f"{calendar.day_name[cohort.weekday]} {cohort.local_time:%H:%M} {cohort.time_zone}"
 
-    @admin.display(description="participants", ordering="active_size")
+    @admin.display(description="participants", ordering="member_count")
     def size(self, cohort):
-        return cohort.active_size
+        return cohort.member_count
 
     @admin.display(description="published", boolean=True, ordering="published_at")
     def published(self, cohort):

@@ -11,6 +11,28 @@ from apps.courses.models import Unit
 from apps.rounds.models import MINUTES_PER_WEEK, Enrollment, Round
 
 
+class CohortQuerySet(models.QuerySet):
+    def led_by(self, user):
+        """The cohorts this person facilitates, through a facilitator place still current."""
+        leads = Enrollment.objects.filter(user=user).facilitators().current()
+        return self.filter(
+            pk__in=Cohort.facilitators.through.objects.filter(enrollment__in=leads).values(
+                "cohort_id"
+            )
+        )
+
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+    def with_member_count(self):
+        """Annotate `member_count`: the participants placed there who have not left."""
+        return self.annotate(
+            member_count=models.Count(
+                "placements", filter=~Q(placements__enrollment__status__in=Enrollment.GONE)
+            )
+        )
+
+
 class Cohort(models.Model):
     """A small group of participants and its facilitators, meeting weekly at one slot.
 
@@ -34,6 +56,8 @@ class Cohort(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CohortQuerySet.as_manager()
+
     class Meta:
         ordering = ["round", "name"]
         constraints = [
@@ -55,6 +79,13 @@ class Cohort(models.Model):
         return self.published_at is not None
 
 
+class PlacementQuerySet(models.QuerySet):
+    def current(self):
+        """Placements of people still in the round; a dropped participant keeps theirs as a
+        record of where they were, but no longer counts as a member."""
+        return self.exclude(enrollment__status__in=Enrollment.GONE)
+
+
 class Placement(models.Model):
     """A participant's place in a cohort. One per participant enrollment."""
 
@@ -63,6 +94,8 @@ class Placement(models.Model):
     )
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="placements")
     placed_at = models.DateTimeField(auto_now=True)
+
+    objects = PlacementQuerySet.as_manager()
 
     class Meta:
         ordering = ["cohort", "enrollment__user__email"]

@@ -15,32 +15,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.cohorts.models import Attendance, CalendarFeed, Cohort, Meeting, Placement
-from apps.cohorts.services import GONE_STATUSES
 from apps.courses.models import Unit
 from apps.rounds import weekgrid
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round, RoundUnit
 
-# Enrollment states whose round deadlines belong in the person's calendar.
-COMMITTED_STATUSES = (
-    Enrollment.Status.ACCEPTED,
-    Enrollment.Status.ACTIVE,
-    Enrollment.Status.COMPLETED,
-)
-
-
-def _current_enrollments(user) -> QuerySet[Enrollment]:
-    return Enrollment.objects.filter(user=user).exclude(status__in=GONE_STATUSES)
-
-
-def _facilitated_cohort_ids(user) -> QuerySet:
-    return Cohort.facilitators.through.objects.filter(
-        enrollment__in=_current_enrollments(user).filter(role=Enrollment.Role.FACILITATOR)
-    ).values("cohort_id")
-
 
 def _member_cohort_ids(user) -> QuerySet:
     return Placement.objects.filter(
-        enrollment__in=_current_enrollments(user).filter(role=Enrollment.Role.PARTICIPANT)
+        enrollment__in=Enrollment.objects.filter(user=user).participants().current()
     ).values("cohort_id")
 
 
@@ -49,12 +31,12 @@ def members(*, include_gone: bool = False) -> QuerySet[Placement]:
     placements = Placement.objects.select_related("enrollment__user").order_by(
         "enrollment__user__display_name", "enrollment__user__email"
     )
-    return placements if include_gone else placements.exclude(enrollment__status__in=GONE_STATUSES)
+    return placements if include_gone else placements.current()
 
 
 def _facilitator_enrollments() -> QuerySet[Enrollment]:
     return (
-        Enrollment.objects.exclude(status__in=GONE_STATUSES)
+        Enrollment.objects.current()
         .select_related("user")
         .order_by("user__display_name", "user__email")
     )
@@ -87,7 +69,7 @@ def cohorts_visible_to(user) -> QuerySet[Cohort]:
     """Cohorts a person may run: those they facilitate, or all of them for staff."""
     if user.is_staff:
         return Cohort.objects.all()
-    return Cohort.objects.filter(pk__in=_facilitated_cohort_ids(user))
+    return Cohort.objects.led_by(user)
 
 
 def cohort_list(*, user, round_id: int | None = None) -> QuerySet[Cohort]:
@@ -101,12 +83,8 @@ def cohort_list(*, user, round_id: int | None = None) -> QuerySet[Cohort]:
     ).order_by("starts_at")
     return (
         cohorts.select_related("round__course")
-        .annotate(
-            member_count=Count(
-                "placements", filter=~Q(placements__enrollment__status__in=GONE_STATUSES)
-            ),
-            next_meeting_at=Subquery(next_meeting.values("starts_at")[:1]),
-        )
+        .with_member_count()
+        .annotate(next_meeting_at=Subquery(next_meeting.values("starts_at")[:1]))
         .prefetch_related(
             Prefetch("facilitators", queryset=_facilitator_enrollments(), to_attr="leads")
         )
@@ -181,8 +159,8 @@ def cohort_page(*, cohort: Cohort) -> FacilitatorView:
     next_meeting = _next_meeting(meetings)
     return FacilitatorView(
         cohort=cohort,
-        members=[p for p in placements if p.enrollment.status not in GONE_STATUSES],
-        former_members=[p for p in placements if p.enrollment.status in GONE_STATUSES],
+        members=[p for p in placements if not p.enrollment.is_gone],
+        former_members=[p for p in placements if p.enrollment.is_gone],
         facilitators=list(_facilitator_enrollments().filter(facilitated_cohorts=cohort)),
         meetings=meetings,
         next_meeting=next_meeting,
@@ -224,7 +202,7 @@ def member_for_facilitator(*, cohort: Cohort, enrollment_pk: int) -> Enrollment:
     """A current participant of a cohort the viewer may run, with their availability."""
     try:
         return (
-            Enrollment.objects.exclude(status__in=GONE_STATUSES)
+            Enrollment.objects.current()
             .select_related("user", "round")
             .prefetch_related(
                 Prefetch("availability", queryset=AvailabilitySlot.objects.order_by("start"))
@@ -258,11 +236,7 @@ def move_candidates(*, enrollment: Enrollment, current: Cohort) -> list[MoveCand
     cohorts = (
         Cohort.objects.filter(round=round)
         .exclude(pk=current.pk)
-        .annotate(
-            member_count=Count(
-                "placements", filter=~Q(placements__enrollment__status__in=GONE_STATUSES)
-            )
-        )
+        .with_member_count()
         .order_by("name")
     )
     intervals = [(slot.start, slot.end) for slot in enrollment.availability.all()]
@@ -307,7 +281,7 @@ def my_cohorts(*, user) -> list[MemberView]:
     """
     cohorts = (
         Cohort.objects.filter(published_at__isnull=False)
-        .filter(Q(pk__in=_member_cohort_ids(user)) | Q(pk__in=_facilitated_cohort_ids(user)))
+        .filter(Q(pk__in=_member_cohort_ids(user)) | Q(pk__in=Cohort.objects.led_by(user)))
         .select_related("round__course")
         .prefetch_related(
             Prefetch("placements", queryset=members(), to_attr="member_list"),
@@ -356,15 +330,10 @@ def calendar_meetings(*, user) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(cohort__published_at__isnull=False)
         .filter(
-            Q(cohort_id__in=_member_cohort_ids(user))
-            | Q(cohort_id__in=_facilitated_cohort_ids(user))
+            Q(cohort_id__in=_member_cohort_ids(user)) | Q(cohort__in=Cohort.objects.led_by(user))
         )
         .select_related("cohort__round__course", "unit__course")
-        .annotate(
-            viewer_leads=Exists(
-                _facilitated_cohort_ids(user).filter(cohort_id=OuterRef("cohort_id"))
-            )
-        )
+        .annotate(viewer_leads=Exists(Cohort.objects.led_by(user).filter(pk=OuterRef("cohort_id"))))
         .order_by("starts_at", "pk")
     )
 
@@ -373,7 +342,7 @@ def calendar_deadlines(*, user) -> QuerySet[RoundUnit]:
     """When the work of each unit is due, in the rounds the person takes part in."""
     return (
         RoundUnit.objects.filter(
-            round__enrollments__user=user, round__enrollments__status__in=COMMITTED_STATUSES
+            round__enrollments__in=Enrollment.objects.filter(user=user).taking_part()
         )
         .select_related("round__course", "unit__course")
         .order_by("due_at", "pk")

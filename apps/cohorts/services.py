@@ -22,10 +22,6 @@ from apps.rounds.models import Enrollment, Round
 
 logger = logging.getLogger(__name__)
 
-# Enrollments in these states no longer belong to a cohort's membership; a
-# dropped participant keeps their placement as a record of where they were.
-GONE_STATUSES = (Enrollment.Status.DROPPED, Enrollment.Status.DECLINED)
-
 
 class CohortError(Exception):
     """A cohort operation that cannot be done, with a message for people."""
@@ -154,7 +150,7 @@ def cohort_reschedule(
 
 def cohort_active_size(*, cohort: Cohort) -> int:
     """How many participants belong to the cohort now (dropped ones do not count)."""
-    return cohort.placements.exclude(enrollment__status__in=GONE_STATUSES).count()
+    return cohort.placements.current().count()
 
 
 class UnavailableSlotError(CohortError):
@@ -179,7 +175,7 @@ def cohort_move_participant(
     """
     if enrollment.is_facilitator:
         raise CohortError("Facilitators lead cohorts; they are not moved between them.")
-    if enrollment.status in GONE_STATUSES:
+    if enrollment.is_gone:
         raise CohortError(f"{enrollment.user.name} has left the round; they cannot be moved.")
     if to.round_id != enrollment.round_id:
         raise CohortError("That cohort belongs to another round.")
@@ -261,7 +257,7 @@ def attendance_record(
         raise CohortError("Attendance is present, absent or excused.")
     members = set(
         Placement.objects.filter(cohort_id=meeting.cohort_id)
-        .exclude(enrollment__status__in=GONE_STATUSES)
+        .current()
         .values_list("enrollment_id", flat=True)
     )
     strangers = set(statuses) - members

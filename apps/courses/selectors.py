@@ -33,6 +33,10 @@ from apps.markup.render import render_markdown
 from apps.submissions.selectors import working_round_slug
 
 
+def exercise_prompts(*, exercise: Exercise) -> list[Prompt]:
+    return list(exercise.prompts.order_by("position"))
+
+
 def courses_visible_to(user) -> QuerySet[Course]:
     courses = Course.objects.all()
     return courses if user.is_staff else courses.filter(is_published=True)

@@ -24,12 +24,11 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apps.cohorts.models import Cohort
-from apps.courses.models import Criterion, Exercise, Level, Prompt
+from apps.cohorts.selectors import cohorts_visible_to
+from apps.courses.models import Criterion, Exercise, Level
 from apps.rounds.models import Enrollment
+from apps.rounds.selectors import is_facilitating
 from apps.submissions.models import CriterionScore, Feedback, Revision, Submission
-
-# People who left a round (or never joined it) neither grade nor wait for grading.
-GONE_STATUSES = (Enrollment.Status.DROPPED, Enrollment.Status.DECLINED)
 
 WAITING = Submission.Status.SUBMITTED
 
@@ -37,29 +36,14 @@ WAITING = Submission.Status.SUBMITTED
 # Who grades what --------------------------------------------------------------
 
 
-def _facilitator_enrollments(user) -> QuerySet[Enrollment]:
-    return Enrollment.objects.filter(user=user, role=Enrollment.Role.FACILITATOR).exclude(
-        status__in=GONE_STATUSES
-    )
-
-
 def is_grader(user) -> bool:
     """Staff, or someone currently enrolled as a facilitator (with or without cohorts yet)."""
-    return user.is_staff or _facilitator_enrollments(user).exists()
-
-
-def cohorts_for_grader(user) -> QuerySet[Cohort]:
-    if user.is_staff:
-        return Cohort.objects.all()
-    facilitated = Cohort.facilitators.through.objects.filter(
-        enrollment__in=_facilitator_enrollments(user)
-    ).values("cohort_id")
-    return Cohort.objects.filter(pk__in=facilitated)
+    return user.is_staff or is_facilitating(user)
 
 
 def cohort_for_grader(*, user, pk: int) -> Cohort:
     try:
-        return cohorts_for_grader(user).select_related("round__course").get(pk=pk)
+        return cohorts_visible_to(user).select_related("round__course").get(pk=pk)
     except Cohort.DoesNotExist:
         raise Http404("No such cohort.") from None
 
@@ -71,7 +55,7 @@ def _gradable_submissions(user) -> QuerySet[Submission]:
     )
     if user.is_staff:
         return submissions
-    return submissions.filter(enrollment__placement__cohort__in=cohorts_for_grader(user))
+    return submissions.filter(enrollment__placement__cohort__in=cohorts_visible_to(user))
 
 
 # The facilitator's home page ---------------------------------------------------
@@ -84,7 +68,7 @@ def _waiting_in_cohort() -> QuerySet[Submission]:
             exercise__unit__course_id=OuterRef("round__course_id"),
             status=WAITING,
         )
-        .exclude(enrollment__status__in=GONE_STATUSES)
+        .exclude(enrollment__status__in=Enrollment.GONE)
         .order_by()
         .values("enrollment__placement__cohort")
     )
@@ -94,7 +78,7 @@ def home_cohorts(*, user) -> QuerySet[Cohort]:
     """The grader's cohorts, newest round first, with how much work waits in each."""
     waiting = _waiting_in_cohort()
     return (
-        cohorts_for_grader(user)
+        cohorts_visible_to(user)
         .select_related("round__course")
         .annotate(
             waiting_count=Coalesce(
@@ -126,7 +110,7 @@ def _cohort_work(cohort: Cohort) -> QuerySet[Submission]:
             exercise__unit__course_id=cohort.round.course_id,
         )
         .exclude(status=Submission.Status.DRAFT)
-        .exclude(enrollment__status__in=GONE_STATUSES)
+        .exclude(enrollment__status__in=Enrollment.GONE)
     )
 
 
@@ -235,14 +219,6 @@ def submission_for_grader(*, user, pk: int) -> Submission:
         )
     except Submission.DoesNotExist:
         raise Http404("No such submission.") from None
-
-
-def latest_revision(*, submission: Submission) -> Revision | None:
-    return submission.revisions.order_by("-number").first()
-
-
-def exercise_prompts(*, exercise: Exercise) -> list[Prompt]:
-    return list(exercise.prompts.order_by("position"))
 
 
 def rubric_criteria(*, exercise: Exercise) -> list[Criterion]:

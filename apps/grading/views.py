@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.courses.selectors import exercise_prompts
 from apps.grading import selectors
 from apps.grading.forms import GradeForm, QueueFilterForm, queue_querystring
 from apps.grading.services import grading_give_feedback
 from apps.submissions.models import Feedback, Submission
+from apps.submissions.selectors import latest_revision
 from apps.submissions.services import SubmissionConflict, SubmissionError
 
 COHORTS_PER_PAGE = 50
@@ -126,7 +128,7 @@ def _conflict_context(*, seen: dict, revision, history: list[Feedback]) -> dict:
 
 def _grade_page(request, submission, *, criteria, querystring, form=None, seen=None):
     """The grading page; `seen` is what the grader's form was based on, after a conflict."""
-    revision = selectors.latest_revision(submission=submission)
+    revision = latest_revision(submission=submission)
     if revision is None:  # submitted work always has one; without it there is nothing to grade
         raise Http404("Nothing has been submitted yet.")
     history = selectors.feedback_history(submission=submission)
@@ -148,11 +150,10 @@ def _grade_page(request, submission, *, criteria, querystring, form=None, seen=N
         "participant": submission.enrollment.user,
         "cohort": selectors.participant_cohort(submission),
         "revision": revision,
-        "prompts": selectors.exercise_prompts(exercise=submission.exercise),
+        "prompts": exercise_prompts(exercise=submission.exercise),
         "history": history,
         "form": form,
-        "can_decide": submission.status
-        in (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED),
+        "can_decide": submission.is_handed_in,
         "conflict": (
             None
             if seen is None

@@ -27,8 +27,6 @@ from apps.rounds import weekgrid
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round
 
 SLOT_MINUTES = 30
-# The enrollment states that take part in grouping, for participants and facilitators alike.
-ELIGIBLE_STATUSES = (Enrollment.Status.ACCEPTED, Enrollment.Status.ACTIVE)
 
 Interval = tuple[int, int]
 
@@ -83,13 +81,10 @@ def problem_for_round(
     *, round: Round, time_limit_seconds: float, keep_drafts: bool = False
 ) -> RoundProblem:
     """The grouping problem for ``round`` as its rows stand now (five queries)."""
-    people = {
-        e.pk: e
-        for e in Enrollment.objects.filter(round=round, status__in=ELIGIBLE_STATUSES).order_by("pk")
-    }
+    people = {e.pk: e for e in Enrollment.objects.filter(round=round).eligible().order_by("pk")}
     availability: dict[int, list[Interval]] = defaultdict(list)
     for owner, start, end in AvailabilitySlot.objects.filter(
-        enrollment__round=round, enrollment__status__in=ELIGIBLE_STATUSES
+        enrollment__round=round, enrollment__status__in=Enrollment.ELIGIBLE
     ).values_list("enrollment_id", "start", "end"):
         availability[owner].append((start, end))
     cohorts = {c.pk: c for c in Cohort.objects.filter(round=round)}

@@ -24,7 +24,7 @@ from django.utils import timezone
 from apps.cohorts.models import Cohort, Placement
 from apps.cohorts.selectors import regular_slot, slot_label
 from apps.grouping.models import GroupingRun
-from apps.grouping.problem import ELIGIBLE_STATUSES, Interval
+from apps.grouping.problem import Interval
 from apps.grouping.solver.availability import overlap
 from apps.rounds import weekgrid
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round
@@ -186,13 +186,14 @@ def round_state(*, round: Round) -> RoundState:
     cohorts = list(Cohort.objects.filter(round=round).order_by("pk"))
     people = {
         e.pk: e
-        for e in Enrollment.objects.filter(round=round, status__in=ELIGIBLE_STATUSES)
+        for e in Enrollment.objects.filter(round=round)
+        .eligible()
         .select_related("user")
         .order_by("pk")
     }
     raw: dict[int, list[Interval]] = defaultdict(list)
     for owner, start, end in AvailabilitySlot.objects.filter(
-        enrollment__round=round, enrollment__status__in=ELIGIBLE_STATUSES
+        enrollment__round=round, enrollment__status__in=Enrollment.ELIGIBLE
     ).values_list("enrollment_id", "start", "end"):
         raw[owner].append((start, end))
     for pk, person in people.items():

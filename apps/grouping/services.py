@@ -30,7 +30,6 @@ from apps.cohorts.services import (
 from apps.grouping import selectors
 from apps.grouping.models import GroupingRun
 from apps.grouping.problem import (
-    ELIGIBLE_STATUSES,
     GroupingProblemError,
     RoundProblem,
     from_solver_id,
@@ -108,9 +107,12 @@ def grouping_run_start(
         run.finished_at = now
         run.save(update_fields=["status", "message", "finished_at"])
 
-    waiting = Enrollment.objects.filter(
-        round=round, role=Enrollment.Role.PARTICIPANT, status__in=ELIGIBLE_STATUSES
-    ).exclude(placement__cohort__published_at__isnull=False)
+    waiting = (
+        Enrollment.objects.filter(round=round)
+        .participants()
+        .eligible()
+        .exclude(placement__cohort__published_at__isnull=False)
+    )
     if not waiting.exists():
         raise GroupingError(
             "There is nobody to group: the round has no accepted participants outside "

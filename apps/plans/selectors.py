@@ -15,7 +15,6 @@ from apps.rounds.models import Enrollment
 from apps.submissions.models import Milestone, Revision, Submission
 
 PLAN_KINDS = (Exercise.Kind.CAREER_PLAN, Exercise.Kind.PROJECT_PLAN)
-_GONE = (Enrollment.Status.DROPPED, Enrollment.Status.DECLINED)
 
 
 def cohorts_sharing_plans_with(user) -> QuerySet[Cohort]:
@@ -27,14 +26,9 @@ def cohorts_sharing_plans_with(user) -> QuerySet[Cohort]:
     cohorts = Cohort.objects.select_related("round__course")
     if user.is_staff:
         return cohorts
-    leads = Cohort.facilitators.through.objects.filter(
-        cohort=OuterRef("pk"), enrollment__user=user
-    ).exclude(enrollment__status__in=_GONE)
-    member = Placement.objects.filter(cohort=OuterRef("pk"), enrollment__user=user).exclude(
-        enrollment__status__in=_GONE
-    )
+    member = Placement.objects.current().filter(cohort=OuterRef("pk"), enrollment__user=user)
     return cohorts.filter(
-        Q(Exists(leads))
+        Q(pk__in=Cohort.objects.led_by(user))
         | Q(Exists(member), published_at__isnull=False, round__course__share_plans=True)
     )
 
@@ -66,7 +60,7 @@ def shared_plans(*, cohort: Cohort, submission_pk: int | None = None) -> list[Sh
             exercise__kind__in=PLAN_KINDS,
             first_submitted_at__isnull=False,
         )
-        .exclude(enrollment__status__in=_GONE)
+        .exclude(enrollment__status__in=Enrollment.GONE)
         .select_related("enrollment__user", "exercise__unit")
         .prefetch_related(
             Prefetch("revisions", queryset=latest_revisions, to_attr="newest_first"),

@@ -30,12 +30,9 @@ from django.utils import timezone
 
 from apps.cohorts.models import Attendance, Cohort, Meeting, Placement
 from apps.cohorts.selectors import cohorts_visible_to
-from apps.cohorts.services import GONE_STATUSES
 from apps.courses.models import ResourceCompletion
-from apps.rounds.models import Round, RoundUnit
+from apps.rounds.models import Enrollment, Round, RoundUnit
 from apps.submissions.models import Submission
-
-HANDED_IN = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
 
 # How many cohorts the round export reads at a time: large enough that a
 # typical round is one batch, small enough to keep memory flat for huge ones.
@@ -280,7 +277,7 @@ class ExerciseMark:
 
     @property
     def is_handed_in(self) -> bool:
-        return self.status in HANDED_IN
+        return self.status in Submission.HANDED_IN
 
 
 _EXERCISE_SYMBOLS = {
@@ -381,7 +378,7 @@ class ParticipantRow:
 
     @property
     def has_left(self) -> bool:
-        return self.status in GONE_STATUSES
+        return self.status in Enrollment.GONE
 
     @property
     def resources_done(self) -> int:
@@ -674,9 +671,7 @@ def round_overview(*, round: Round, sessions: list[Session], now=None) -> RoundO
     """
     now = now or timezone.now()
     cohorts = list(Cohort.objects.filter(round=round).order_by("name", "pk"))
-    active = Placement.objects.filter(cohort__round=round).exclude(
-        enrollment__status__in=GONE_STATUSES
-    )
+    active = Placement.objects.current().filter(cohort__round=round)
     homes = _Homes.load(active)
     held = _meetings_held(round, sessions, now)
     tallies = {
@@ -756,7 +751,7 @@ def _count_submitted(tallies: _Tallies, active, homes: _Homes, sessions: list[Se
         Submission.objects.filter(
             enrollment__in=active.values("enrollment_id"),
             exercise__unit_id__in=list(by_unit),
-            status__in=HANDED_IN,
+            status__in=Submission.HANDED_IN,
         )
         .order_by()
         .values_list("enrollment_id", "exercise__unit_id")

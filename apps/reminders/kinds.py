@@ -23,9 +23,6 @@ from apps.reviews.reminders import check_reviews_due, plan_reviews_due
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.models import Feedback, Milestone, Submission
 
-GONE = (Enrollment.Status.DROPPED, Enrollment.Status.DECLINED, Enrollment.Status.APPLIED)
-DONE = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
-
 # Hours before (or after) the event, unless a round says otherwise.
 DEFAULT_HOURS = {
     Kind.MEETING_TOMORROW: 24,
@@ -62,8 +59,8 @@ class Outcome:
 
 def _participants_of(cohort_ids) -> dict[int, list[Enrollment]]:
     by_cohort = defaultdict(list)
-    placements = Placement.objects.filter(cohort_id__in=cohort_ids).exclude(
-        enrollment__status__in=GONE
+    placements = Placement.objects.filter(cohort_id__in=cohort_ids).filter(
+        enrollment__status__in=Enrollment.TAKING_PART
     )
     for placement in placements.select_related("enrollment"):
         by_cohort[placement.cohort_id].append(placement.enrollment)
@@ -131,7 +128,7 @@ def check_meeting_tomorrow(reminders, now):
         enrollment = meeting and members.get((meeting.cohort_id, reminder.user_id))
         if meeting is None or meeting.is_cancelled or not meeting.cohort.is_published:
             outcomes[reminder.pk] = Outcome("the meeting was cancelled")
-        elif enrollment is None or enrollment.status in GONE:
+        elif enrollment is None or not enrollment.is_taking_part:
             outcomes[reminder.pk] = Outcome("no longer in this cohort")
         elif meeting.starts_at <= now:
             outcomes[reminder.pk] = Outcome("the meeting has already started")
@@ -169,7 +166,7 @@ def plan_exercise_due(window, hours):
     enrollments = defaultdict(list)
     for enrollment in Enrollment.objects.filter(
         round_id__in={e.round_id for e in entries}, role=Enrollment.Role.PARTICIPANT
-    ).exclude(status__in=GONE):
+    ).taking_part():
         enrollments[enrollment.round_id].append(enrollment)
     for entry in entries:
         due = entry.due_at - timedelta(hours=hours(entry.round_id))
@@ -196,15 +193,15 @@ def check_exercise_due(reminders, now):
         )
     }
     done = set(
-        Submission.objects.filter(enrollment__in=enrollments.values(), status__in=DONE).values_list(
-            "enrollment_id", "exercise_id"
-        )
+        Submission.objects.filter(
+            enrollment__in=enrollments.values(), status__in=Submission.HANDED_IN
+        ).values_list("enrollment_id", "exercise_id")
     )
     outcomes = {}
     for reminder in reminders:
         entry = entries.get(int(reminder.occasion.split(":")[1]))
         enrollment = entry and enrollments.get((entry.round_id, reminder.user_id))
-        if entry is None or enrollment is None or enrollment.status in GONE:
+        if entry is None or enrollment is None or not enrollment.is_taking_part:
             outcomes[reminder.pk] = Outcome("no longer taking part in this round")
             continue
         missing = [e for e in exercises[entry.unit_id] if (enrollment.pk, e.pk) not in done]
@@ -253,7 +250,7 @@ def check_revision_waiting(reminders, now):
     outcomes = {}
     for reminder in reminders:
         item = feedback.get(int(reminder.occasion.split(":")[1]))
-        if item is None or item.submission.enrollment.status in GONE:
+        if item is None or not item.submission.enrollment.is_taking_part:
             outcomes[reminder.pk] = Outcome("no longer taking part in this round")
         elif (
             item.submission.status != Submission.Status.RETURNED
@@ -283,11 +280,11 @@ def plan_milestone_checkin(window, hours):
     milestones = Milestone.objects.filter(
         target_date__gte=(window.start - timedelta(days=2)).date(),
         target_date__lte=(window.end + timedelta(days=2)).date(),
-        submission__status__in=DONE,
+        submission__status__in=Submission.HANDED_IN,
     ).select_related("submission__enrollment__user")
     for milestone in milestones:
         enrollment = milestone.submission.enrollment
-        if enrollment.status in GONE or hours(enrollment.round_id) is None:
+        if not enrollment.is_taking_part or hours(enrollment.round_id) is None:
             continue
         due = _local_evening(milestone.target_date, enrollment.user.time_zone)
         if window.start < due <= window.end:
@@ -310,7 +307,7 @@ def check_milestone_checkin(reminders, now):
         milestone = milestones.get(int(reminder.occasion.split(":")[1]))
         if milestone is None:
             outcomes[reminder.pk] = Outcome("the milestone was removed from the plan")
-        elif milestone.submission.enrollment.status in GONE:
+        elif not milestone.submission.enrollment.is_taking_part:
             outcomes[reminder.pk] = Outcome("no longer taking part in this round")
         elif milestone.pk in answered:
             outcomes[reminder.pk] = Outcome("the check-in was already answered")
@@ -331,7 +328,7 @@ def _lead_facilitators(cohort_ids) -> dict[int, list[Enrollment]]:
         "enrollment"
     )
     for link in links:
-        if link.enrollment.status not in GONE:
+        if link.enrollment.is_taking_part:
             leads[link.cohort_id].append(link.enrollment)
     return leads
 
@@ -443,7 +440,7 @@ def plan_facilitator_digest(window, hours):
             user_id__in=subscribers,
             facilitated_cohorts__isnull=False,
         )
-        .exclude(status__in=GONE)
+        .taking_part()
         .select_related("user")
         .distinct()
     )

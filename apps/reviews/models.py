@@ -84,6 +84,13 @@ class ReviewAssignment(models.Model):
         ABANDONED = "abandoned", "Given to someone else"
         HIDDEN = "hidden", "Hidden by a facilitator"
 
+    # Still owed by the reviewer.
+    OUTSTANDING = frozenset({Status.NOT_STARTED, Status.STARTED})
+    # Written, whether or not a facilitator hid it afterwards.
+    FINISHED = frozenset({Status.DONE, Status.HIDDEN})
+    # Counting towards the reviews a submission is owed: everything but given away or hidden.
+    COVERING = frozenset({Status.NOT_STARTED, Status.STARTED, Status.DONE})
+
     reviewer = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="reviews_to_do")
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="review_assignments"
@@ -112,6 +119,10 @@ class ReviewAssignment(models.Model):
 
     def __str__(self):
         return f"{self.reviewer.user} reviews {self.submission}"
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.status in self.OUTSTANDING
 
 
 class Review(models.Model):

@@ -19,8 +19,6 @@ from apps.courses.models import Exercise
 from apps.reviews.models import ReviewAssignment
 from apps.rounds.models import Enrollment
 
-GONE = (Enrollment.Status.DROPPED, Enrollment.Status.DECLINED)
-OUTSTANDING = (ReviewAssignment.Status.NOT_STARTED, ReviewAssignment.Status.STARTED)
 _STAMP = "%Y%m%d%H%M"
 
 
@@ -39,11 +37,11 @@ def plan_reviews_due(window, hours):
 
     rows = (
         ReviewAssignment.objects.filter(
-            status__in=OUTSTANDING,
+            status__in=ReviewAssignment.OUTSTANDING,
             due_at__gt=window.start,
             due_at__lte=window.end + MAX_LEAD,
         )
-        .exclude(reviewer__status__in=GONE)
+        .exclude(reviewer__status__in=Enrollment.GONE)
         .values_list(
             "reviewer__user_id",
             "reviewer__round_id",
@@ -77,7 +75,7 @@ def check_reviews_due(reminders, now):
     )
     left = defaultdict(list)
     for reviewer_id, exercise_id, due_at in ReviewAssignment.objects.filter(
-        reviewer_id__in=reviewer_ids, status__in=OUTSTANDING
+        reviewer_id__in=reviewer_ids, status__in=ReviewAssignment.OUTSTANDING
     ).values_list("reviewer_id", "submission__exercise_id", "due_at"):
         left[(reviewer_id, exercise_id, f"{due_at:{_STAMP}}")].append(due_at)
 
@@ -87,7 +85,7 @@ def check_reviews_due(reminders, now):
         enrollment = enrollments.get(reviewer_id)
         exercise = exercises.get(exercise_id)
         owed = left[(reviewer_id, exercise_id, stamp)]
-        if enrollment is None or enrollment.status in GONE or exercise is None:
+        if enrollment is None or enrollment.status in Enrollment.GONE or exercise is None:
             outcomes[reminder.pk] = Outcome("no longer taking part in this round")
         elif not owed:
             outcomes[reminder.pk] = Outcome("the reviews are submitted or were handed over")

@@ -20,17 +20,13 @@ from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from apps.cohorts.models import Cohort, Placement
-from apps.courses.models import Criterion, Level, Prompt
-from apps.grading.selectors import cohorts_for_grader
+from apps.cohorts.selectors import cohorts_visible_to
+from apps.courses.models import Criterion, Level
 from apps.reviews.models import PeerReviewSettings, Review, ReviewAssignment
 from apps.rounds.models import Enrollment, RoundUnit
-from apps.submissions.models import Revision, Submission
+from apps.submissions.models import Submission
 
 Status = ReviewAssignment.Status
-GONE = (Enrollment.Status.DROPPED, Enrollment.Status.DECLINED)
-OUTSTANDING = (Status.NOT_STARTED, Status.STARTED)
-# A hidden review was still written, so it counts as its reviewer's work.
-FINISHED = (Status.DONE, Status.HIDDEN)
 # Used when an exercise's settings give no questions: a review always has room for words.
 DEFAULT_QUESTION = "Your comments for the author"
 # How long after a pool's reviews (and grace) fall due the tick keeps looking after it.
@@ -156,10 +152,10 @@ def reviews_to_do(*, user, now: datetime) -> ToDo:
     todo = ToDo()
     for assignment in assignments:
         assignment.author_label = author_label(assignment)
-        assignment.is_overdue = assignment.status in OUTSTANDING and assignment.due_at < now
-        if assignment.status in OUTSTANDING:
+        assignment.is_overdue = assignment.is_outstanding and assignment.due_at < now
+        if assignment.is_outstanding:
             todo.open.append(assignment)
-        elif assignment.status in FINISHED:
+        elif assignment.status in ReviewAssignment.FINISHED:
             todo.finished.append(assignment)
         else:
             todo.handed_over.append(assignment)
@@ -210,14 +206,6 @@ def review_sheet(*, assignment: ReviewAssignment) -> ReviewSheet:
         criteria=criteria_of([rubric_id]).get(rubric_id, []),
         questions=review_questions(settings),
     )
-
-
-def latest_revision(*, submission: Submission) -> Revision | None:
-    return submission.revisions.order_by("-number").first()
-
-
-def exercise_prompts(*, exercise) -> list[Prompt]:
-    return list(exercise.prompts.order_by("position"))
 
 
 @dataclass
@@ -289,7 +277,7 @@ def release_for(
     "at_due": from the reviews' due date, for everyone.
     """
     live = [status for status in own_statuses if status != Status.ABANDONED]
-    done = sum(1 for status in live if status in FINISHED)
+    done = sum(1 for status in live if status in ReviewAssignment.FINISHED)
     due_passed = reviews_due_at is None or now >= reviews_due_at
     at_due = settings is not None and settings.release == PeerReviewSettings.Release.AT_DUE_DATE
     if at_due or not live:
@@ -399,7 +387,7 @@ def received_reviews(*, user, now: datetime) -> list[Received]:
                 release=release,
                 reviews_due_at=reviews_due_at,
                 shown=shown,
-                waiting=sum(1 for a in mine if a.status in OUTSTANDING),
+                waiting=sum(1 for a in mine if a.status in ReviewAssignment.OUTSTANDING),
                 submitted_unreleased=0 if release.released else len(submitted),
                 hidden=sum(1 for a in mine if a.status == Status.HIDDEN),
             )
@@ -444,7 +432,7 @@ def review_for_author(*, user, pk: int, now: datetime) -> Review:
 
 def cohort_for_facilitator(*, user, pk: int) -> Cohort:
     try:
-        return cohorts_for_grader(user).select_related("round__course").get(pk=pk)
+        return cohorts_visible_to(user).select_related("round__course").get(pk=pk)
     except Cohort.DoesNotExist:
         raise Http404("No such cohort.") from None
 
@@ -474,7 +462,7 @@ def cohort_assignments(*, cohort: Cohort, now: datetime) -> list[ReviewAssignmen
     )
     assignments = list(assignments)
     for assignment in assignments:
-        assignment.is_overdue = assignment.status in OUTSTANDING and assignment.due_at < now
+        assignment.is_overdue = assignment.is_outstanding and assignment.due_at < now
     return assignments
 
 
@@ -501,9 +489,9 @@ def cohort_members_duties(*, cohort: Cohort, now: datetime) -> list[MemberDuties
         for row in ReviewAssignment.objects.filter(reviewer__placement__cohort=cohort)
         .values("reviewer_id")
         .annotate(
-            to_do=Count("pk", filter=Q(status__in=OUTSTANDING)),
-            overdue=Count("pk", filter=Q(status__in=OUTSTANDING, due_at__lt=now)),
-            finished=Count("pk", filter=Q(status__in=FINISHED)),
+            to_do=Count("pk", filter=Q(status__in=ReviewAssignment.OUTSTANDING)),
+            overdue=Count("pk", filter=Q(status__in=ReviewAssignment.OUTSTANDING, due_at__lt=now)),
+            finished=Count("pk", filter=Q(status__in=ReviewAssignment.FINISHED)),
             handed_over=Count("pk", filter=Q(status=Status.ABANDONED)),
             helpfulness=Avg("review__helpfulness"),
         )
@@ -559,7 +547,7 @@ def assignment_for_facilitator(*, user, pk: int) -> ReviewAssignment:
     assignments = ReviewAssignment.objects.all()
     if not user.is_staff:
         assignments = assignments.filter(
-            submission__enrollment__placement__cohort__in=cohorts_for_grader(user)
+            submission__enrollment__placement__cohort__in=cohorts_visible_to(user)
         )
     try:
         return assignments.select_related(
@@ -596,7 +584,7 @@ def hand_over_candidates(*, assignment: ReviewAssignment) -> QuerySet[Enrollment
         Enrollment.objects.filter(
             round_id=submission.enrollment.round_id, role=Enrollment.Role.PARTICIPANT
         )
-        .exclude(status__in=GONE)
+        .exclude(status__in=Enrollment.GONE)
         .exclude(pk=submission.enrollment_id)
         .exclude(pk__in=asked)
         .filter(Exists(submitted))
@@ -605,7 +593,7 @@ def hand_over_candidates(*, assignment: ReviewAssignment) -> QuerySet[Enrollment
             to_do=Count(
                 "reviews_to_do",
                 filter=Q(
-                    reviews_to_do__status__in=OUTSTANDING,
+                    reviews_to_do__status__in=ReviewAssignment.OUTSTANDING,
                     reviews_to_do__submission__exercise_id=submission.exercise_id,
                 ),
             ),

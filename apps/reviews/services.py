@@ -21,9 +21,6 @@ from apps.reviews.models import PeerReviewSettings, Review, ReviewAssignment
 from apps.rounds.models import Enrollment, Round, RoundUnit
 from apps.submissions.models import Submission
 
-GONE = (Enrollment.Status.DROPPED, Enrollment.Status.DECLINED)
-OUTSTANDING = (ReviewAssignment.Status.NOT_STARTED, ReviewAssignment.Status.STARTED)
-COVERING = (*OUTSTANDING, ReviewAssignment.Status.DONE)
 # A review handed out once the reviews' due date has passed (a replacement, or
 # work for someone who submitted very late) gets this long from the moment it is
 # handed out, so it is never overdue on arrival.
@@ -60,7 +57,7 @@ def _pool(round: Round, exercise: Exercise):
         Submission.objects.filter(
             enrollment__round=round, exercise=exercise, first_submitted_at__isnull=False
         )
-        .exclude(enrollment__status__in=GONE)
+        .exclude(enrollment__status__in=Enrollment.GONE)
         .select_related("enrollment__placement")
         .order_by("first_submitted_at", "pk")
     )
@@ -160,7 +157,7 @@ def reviews_fit_late(*, submission: Submission) -> int:
     pool, existing = _pool(round, submission.exercise)
     if not existing:
         return 0  # the pool has not been allocated yet; this submission joins it then
-    covered = Counter(a.submission for a in existing if a.status in COVERING)
+    covered = Counter(a.submission for a in existing if a.status in ReviewAssignment.COVERING)
     k = settings.reviews_per_submission
     late = [s.id for s in pool if covered[s.id] < k or s.id == str(submission.pk)]
     if str(submission.pk) not in {s.id for s in pool}:
@@ -190,13 +187,15 @@ def reviews_reassign(*, round: Round, exercise: Exercise, now=None) -> int:
     ReviewAssignment.objects.filter(
         submission__enrollment__round=round,
         submission__exercise=exercise,
-        submission__enrollment__status__in=GONE,
-        status__in=OUTSTANDING,
+        submission__enrollment__status__in=Enrollment.GONE,
+        status__in=ReviewAssignment.OUTSTANDING,
     ).update(status=ReviewAssignment.Status.ABANDONED)
     pool, existing = _pool(round, exercise)
     if not existing:
         return 0
-    dropped = Enrollment.objects.filter(round=round, status__in=GONE).values_list("pk", flat=True)
+    dropped = Enrollment.objects.filter(round=round, status__in=Enrollment.GONE).values_list(
+        "pk", flat=True
+    )
     overdue = ReviewAssignment.objects.filter(
         submission__enrollment__round=round,
         submission__exercise=exercise,
@@ -259,9 +258,9 @@ def review_hand_over(*, assignment: ReviewAssignment, to: Enrollment) -> ReviewA
         # The same lock as the allocations, so a tick cannot hand it out at the same time.
         settings = PeerReviewSettings.objects.select_for_update().filter(exercise=exercise).first()
         current = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
-        if current.status not in OUTSTANDING:
+        if not current.is_outstanding:
             raise ReviewError("Only a review that is not finished can be handed to someone else.")
-        if to.round_id != round.pk or to.status in GONE or to.is_facilitator:
+        if to.round_id != round.pk or to.is_gone or to.is_facilitator:
             raise ReviewError("Choose a participant who is taking part in this round.")
         if to.pk == submission.enrollment_id:
             raise ReviewError("Nobody reviews their own work.")

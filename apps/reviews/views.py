@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.courses.selectors import exercise_prompts
 from apps.reviews import selectors
 from apps.reviews.forms import HandOverForm, HideForm, RateForm, ReviewForm
 from apps.reviews.models import Review, ReviewAssignment
@@ -20,6 +21,7 @@ from apps.reviews.services import (
     review_rate,
     review_save,
 )
+from apps.submissions.selectors import latest_revision
 
 Status = ReviewAssignment.Status
 
@@ -57,14 +59,14 @@ def _review_page(request, assignment, sheet, *, form=None, conflict=False, statu
         "review": review,
         "sheet": sheet,
         "form": form or _review_form(assignment, sheet),
-        "revision": selectors.latest_revision(submission=submission),
-        "prompts": selectors.exercise_prompts(exercise=submission.exercise),
+        "revision": latest_revision(submission=submission),
+        "prompts": exercise_prompts(exercise=submission.exercise),
         "mine": {
             "levels": selectors.review_levels(review, sheet.criteria),
             "answers": selectors.review_answers(review, sheet.questions),
         },
         "others": selectors.other_reviews(assignment=assignment, sheet=sheet),
-        "can_write": assignment.status in selectors.OUTSTANDING,
+        "can_write": assignment.is_outstanding,
         "conflict": conflict,
     }
     return render(request, "reviews/review.html", context, status=status)
@@ -278,7 +280,7 @@ def hide(request, pk):
 def hand_over(request, pk):
     """Give a review that is not finished to another eligible participant, chosen by hand."""
     assignment = selectors.assignment_for_facilitator(user=request.user, pk=pk)
-    can_hand_over = assignment.status in selectors.OUTSTANDING
+    can_hand_over = assignment.is_outstanding
     candidates = selectors.hand_over_candidates(assignment=assignment)
     form = HandOverForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and can_hand_over and form.is_valid():

@@ -84,12 +84,7 @@ class RoundAdmin(admin.ModelAdmin):
                 applicants=Count("enrollments"),
                 accepted=Count(
                     "enrollments",
-                    filter=Q(
-                        enrollments__status__in=[
-                            Enrollment.Status.ACCEPTED,
-                            Enrollment.Status.ACTIVE,
-                        ]
-                    ),
+                    filter=Q(enrollments__status__in=Enrollment.ELIGIBLE),
                 ),
             )
         )

@@ -79,6 +79,26 @@ class RoundUnit(models.Model):
         return f"{self.round}: {self.unit.display_title}"
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def current(self):
+        """Still on the round's books: everyone but those who left or were turned down."""
+        return self.exclude(status__in=Enrollment.GONE)
+
+    def taking_part(self):
+        """Accepted into the round and still in it (or through it)."""
+        return self.filter(status__in=Enrollment.TAKING_PART)
+
+    def eligible(self):
+        """Accepted and not finished: may be placed in a cohort and work on exercises."""
+        return self.filter(status__in=Enrollment.ELIGIBLE)
+
+    def participants(self):
+        return self.filter(role=Enrollment.Role.PARTICIPANT)
+
+    def facilitators(self):
+        return self.filter(role=Enrollment.Role.FACILITATOR)
+
+
 class Enrollment(models.Model):
     """A person's place in a round."""
 
@@ -93,6 +113,11 @@ class Enrollment(models.Model):
         ACTIVE = "active", "Active"
         DROPPED = "dropped", "Dropped"
         COMPLETED = "completed", "Completed"
+
+    # Status groups: every rule about "who still counts" names one of these.
+    GONE = frozenset({Status.DROPPED, Status.DECLINED})
+    TAKING_PART = frozenset({Status.ACCEPTED, Status.ACTIVE, Status.COMPLETED})
+    ELIGIBLE = frozenset({Status.ACCEPTED, Status.ACTIVE})
 
     class Experience(models.IntegerChoices):
         NEW = 0, "New to the field"
@@ -120,6 +145,8 @@ class Enrollment(models.Model):
     applied_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
 
+    objects = EnrollmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["round", "user__email"]
         constraints = [
@@ -139,6 +166,14 @@ class Enrollment(models.Model):
     @property
     def is_facilitator(self) -> bool:
         return self.role == self.Role.FACILITATOR
+
+    @property
+    def is_gone(self) -> bool:
+        return self.status in self.GONE
+
+    @property
+    def is_taking_part(self) -> bool:
+        return self.status in self.TAKING_PART
 
 
 class AvailabilitySlot(models.Model):

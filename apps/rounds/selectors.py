@@ -9,6 +9,15 @@ from apps.rounds import weekgrid
 from apps.rounds.models import Enrollment, Round, RoundUnit
 
 
+def facilitator_places(*, user) -> QuerySet[Enrollment]:
+    """The person's current facilitator places, in any round, with or without cohorts yet."""
+    return Enrollment.objects.filter(user=user).facilitators().current()
+
+
+def is_facilitating(user) -> bool:
+    return facilitator_places(user=user).exists()
+
+
 def rounds_visible_to(user) -> QuerySet[Round]:
     """Rounds of published courses, plus any round the person is enrolled in; staff see all."""
     rounds = Round.objects.select_related("course")

@@ -12,6 +12,11 @@ from apps.rounds.models import Enrollment
 MAX_ANSWER_CHARACTERS = 100_000
 
 
+class SubmissionQuerySet(models.QuerySet):
+    def handed_in(self):
+        return self.filter(status__in=Submission.HANDED_IN)
+
+
 class Submission(models.Model):
     """One participant's work on one exercise in one round.
 
@@ -27,6 +32,9 @@ class Submission(models.Model):
         RETURNED = "returned", "Returned for revision"
         ACCEPTED = "accepted", "Accepted"
 
+    # Handed in and not sent back: the work counts as done, and the answers are read-only.
+    HANDED_IN = frozenset({Status.SUBMITTED, Status.ACCEPTED})
+
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="submissions")
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="submissions")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -37,6 +45,8 @@ class Submission(models.Model):
     is_late = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -53,6 +63,10 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.enrollment.user} – {self.exercise}"
+
+    @property
+    def is_handed_in(self) -> bool:
+        return self.status in self.HANDED_IN
 
 
 class Revision(models.Model):

@@ -11,21 +11,18 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.utils.timesince import timeuntil
 
-from apps.courses.models import Exercise, Prompt, Unit
+from apps.courses.models import Exercise, Unit
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.models import CriterionScore, Feedback, Revision, Submission
 
+
 # Only people with a confirmed place can work on a round's exercises. Anyone
 # who applied, was declined or dropped out gets the same 404 as a stranger.
-WORKING_STATUSES = (Enrollment.Status.ACCEPTED, Enrollment.Status.ACTIVE)
-
-
 def _working_enrollments(user):
-    return Enrollment.objects.filter(
-        user=user,
-        role=Enrollment.Role.PARTICIPANT,
-        status__in=WORKING_STATUSES,
-        round__course__is_published=True,
+    return (
+        Enrollment.objects.filter(user=user, round__course__is_published=True)
+        .participants()
+        .eligible()
     )
 
 
@@ -36,7 +33,9 @@ def enrollment_for_work(*, user, round_slug: str) -> Enrollment:
         # work page runs this query, and each filter adds to building it.
         enrollment = (
             Enrollment.objects.select_related("round__course")
-            .filter(user=user, role=Enrollment.Role.PARTICIPANT, status__in=WORKING_STATUSES)
+            .filter(user=user)
+            .participants()
+            .eligible()
             .get(round__slug=round_slug)
         )
     except Enrollment.DoesNotExist:
@@ -68,12 +67,9 @@ def working_round_slug(*, user, course_id: int) -> str | None:
     join fewer for the session page, which has the course loaded.
     """
     return (
-        Enrollment.objects.filter(
-            user=user,
-            role=Enrollment.Role.PARTICIPANT,
-            status__in=WORKING_STATUSES,
-            round__course_id=course_id,
-        )
+        Enrollment.objects.filter(user=user, round__course_id=course_id)
+        .participants()
+        .eligible()
         .order_by("-round__starts_on")
         .values_list("round__slug", flat=True)
         .first()
@@ -103,10 +99,6 @@ def exercise_for_work(*, enrollment: Enrollment, pk: int) -> Exercise:
         raise Http404("This exercise is not part of your course.") from None
     exercise.unit.course = enrollment.round.course  # the same course, already loaded
     return exercise
-
-
-def exercise_prompts(*, exercise: Exercise) -> list[Prompt]:
-    return list(exercise.prompts.order_by("position"))
 
 
 def submission_for(*, enrollment: Enrollment, exercise: Exercise) -> Submission:

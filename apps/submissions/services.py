@@ -208,7 +208,7 @@ def submission_give_feedback(
     submission = current
     if decision not in Feedback.Decision.values:
         raise SubmissionError("Choose to accept the work or return it for revision.")
-    if submission.status not in (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED):
+    if not submission.is_handed_in:
         raise SubmissionError("Only submitted work can be graded.")
     if decision == Feedback.Decision.RETURNED and not comment.strip():
         raise SubmissionError("Say what to revise when returning work.")

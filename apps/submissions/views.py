@@ -23,6 +23,7 @@ from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.courses.models import Exercise, Prompt
+from apps.courses.selectors import exercise_prompts
 from apps.markup.render import render_markdown
 from apps.rounds.models import Enrollment
 from apps.submissions import diff, forms, selectors
@@ -40,8 +41,6 @@ OUT_OF_DATE = (
     "This page is missing the version of your work it was loaded with. Copy your text "
     "somewhere safe, then reload the page."
 )
-# Work that has gone in is shown read-only until the person chooses to edit it.
-READ_ONLY_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED)
 
 
 @dataclass
@@ -63,7 +62,7 @@ def _work(request: HttpRequest, round_slug: str, pk: int) -> Work:
     return Work(
         enrollment=enrollment,
         exercise=exercise,
-        prompts=selectors.exercise_prompts(exercise=exercise),
+        prompts=exercise_prompts(exercise=exercise),
         submission=selectors.submission_for(enrollment=enrollment, exercise=exercise),
     )
 
@@ -127,7 +126,8 @@ def _page(
     submission = work.submission
     revision = selectors.latest_revision(submission=submission)
     if editing is None:
-        editing = request.GET.get("edit") == "1" or submission.status not in READ_ONLY_STATUSES
+        # Work that has gone in is shown read-only until the person chooses to edit it.
+        editing = request.GET.get("edit") == "1" or not submission.is_handed_in
     editing = editing or revision is None
     feedback = None
     if submission.status in (Submission.Status.RETURNED, Submission.Status.ACCEPTED):
@@ -163,7 +163,7 @@ def _page(
 
 
 def _after_save_url(work: Work) -> str:
-    if work.submission.status in READ_ONLY_STATUSES:
+    if work.submission.is_handed_in:
         return f"{work.url()}?edit=1"
     return work.url()
 
