@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from apps.accounts.views import admin_login
+
 admin.site.site_header = "Cohort courses administration"
 admin.site.site_title = "Cohort courses admin"
+# One way in: the admin signs people in through allauth's page and its limits.
+admin.site.login = admin_login
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="courses:list"), name="home"),
