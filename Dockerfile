@@ -10,9 +10,10 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
-# Settings refuse to load without a secret and a mail host; these values only
-# exist for the build step and never reach a running container.
-RUN SECRET_KEY=collectstatic-only EMAIL_HOST=unused python manage.py collectstatic --noinput \
+# Settings refuse to load without a secret, Redis and a mail host; these values
+# only exist for the build step and never reach a running container.
+RUN SECRET_KEY=collectstatic-only REDIS_URL=redis://unused:6379/0 EMAIL_HOST=unused \
+    python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 courses \
     && mkdir -p var && chown courses var
 

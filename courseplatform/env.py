@@ -53,6 +53,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_prefixed(prefix: str) -> dict[str, str]:
+    """Every variable starting with `prefix`, keyed by the rest of its name.
+
+    For settings dicts whose keys depend on a choice made elsewhere, such as
+    ANYMAIL, where each email provider wants keys of its own.
+    """
+    return {
+        name.removeprefix(prefix): value.strip()
+        for name, value in os.environ.items()
+        if name.startswith(prefix) and name != prefix
+    }
+
+
 def env_database(name: str, default_sqlite_path: Path) -> dict:
     """Turn DATABASE_URL into a Django DATABASES entry.
 

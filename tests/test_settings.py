@@ -96,3 +96,40 @@ def test_helpers_fall_back_to_their_defaults_and_reject_nonsense(monkeypatch):
         env_int("SOME_NUMBER", 1)
     monkeypatch.setenv("SOME_REDIS", "redis://localhost:6379/1")
     assert env_redis_url("SOME_REDIS") == "redis://localhost:6379/1"
+
+
+def test_production_refuses_to_start_without_redis():
+    result = run_manage("check", env={**PRODUCTION_ENV, "REDIS_URL": ""})
+    assert result.returncode != 0
+    assert "REDIS_URL must be set" in result.stderr
+
+
+def test_demo_mode_runs_without_redis():
+    env = {**PRODUCTION_ENV, "REDIS_URL": "", "DEMO_MODE": "1", "EMAIL_HOST": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_way_to_send_email():
+    result = run_manage("check", env={**PRODUCTION_ENV, "EMAIL_HOST": ""})
+    assert result.returncode != 0
+    assert "EMAIL_HOST or EMAIL_BACKEND must be set" in result.stderr
+
+
+def test_an_email_provider_backend_is_chosen_and_configured_from_the_environment():
+    env = {
+        **PRODUCTION_ENV,
+        "EMAIL_HOST": "",
+        "EMAIL_BACKEND": "anymail.backends.mailgun.EmailBackend",
+        "ANYMAIL_MAILGUN_API_KEY": "key-from-the-environment",
+    }
+    # Anymail's backend refuses to start without its key, so opening a connection
+    # proves the key reached it.
+    code = (
+        "from django.core.mail import get_connection; "
+        "connection = get_connection(); "
+        "print(type(connection).__module__, connection.api_key)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["anymail.backends.mailgun", "key-from-the-environment"]

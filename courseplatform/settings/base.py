@@ -13,6 +13,7 @@ from courseplatform.env import (
     env_database,
     env_int,
     env_list,
+    env_prefixed,
     env_redis_url,
     env_str,
 )
@@ -98,6 +99,10 @@ DATABASES = {"default": env_database("DATABASE_URL", VAR_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
+if not REDIS_URL and not (DEBUG or DEMO_MODE):
+    # Without Redis the broker is a folder and the cache is per process: tasks and login
+    # rate limits would quietly stop working as soon as a second machine or process runs.
+    raise ImproperlyConfigured("REDIS_URL must be set when DEBUG and DEMO_MODE are off.")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -166,20 +171,29 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cohort courses <courses@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST", "")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-elif DEMO_MODE:
-    # Kept as files so admins can read them at /demo/outbox/ while trying the platform.
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
-elif DEBUG:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-else:
-    raise ImproperlyConfigured("EMAIL_HOST must be set when DEBUG and DEMO_MODE are off.")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Demo mode keeps mail as files so admins can read it at /demo/outbox/.
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+# EMAIL_BACKEND takes any Django email backend by its dotted path, such as a provider's
+# from django-anymail, whose settings come from ANYMAIL_* variables:
+# ANYMAIL_MAILGUN_API_KEY=... becomes ANYMAIL["MAILGUN_API_KEY"].
+ANYMAIL = env_prefixed("ANYMAIL_")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+    if DEMO_MODE
+    else "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else ""
+)
+if not EMAIL_BACKEND:
+    raise ImproperlyConfigured(
+        "EMAIL_HOST or EMAIL_BACKEND must be set when DEBUG and DEMO_MODE are off."
+    )
 
 # Celery: Redis in production; in demo mode a broker on the filesystem, so a
 # single `celery worker -B` runs tasks and beat with no server at all.
