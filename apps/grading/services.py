@@ -38,17 +38,13 @@ def grading_give_feedback(
     levels: list[Level],
     base_version: int,
 ) -> Feedback:
-    """Accept or return a submission, reporting another grader's decision as a conflict.
+    """Accept or return a submission; the same decision sent twice gives the first feedback.
 
-    submission_give_feedback checks the status before the version, so a
-    grader acting on work that someone else has just returned would be told
-    "only submitted work can be graded" rather than that someone else
-    decided. Comparing versions first gives them the conflict, and with it
-    the other decision. The service's own conditional update still guards
-    the race between this check and the write.
-
-    Sending the same decision twice returns the first feedback instead of a
-    conflict.
+    A double click or a resent form arrives with the version from before the
+    first save, so submission_give_feedback (which compares versions before
+    anything else) reports a conflict. When what changed meanwhile is exactly
+    this grader's identical decision, that feedback is the answer; any other
+    change stays a conflict, which the page shows with the other decision.
     """
     request = {
         "grader": grader,
@@ -57,11 +53,6 @@ def grading_give_feedback(
         "levels": levels,
         "base_version": base_version,
     }
-    if submission.version != base_version:
-        repeat = _repeat_of_last_feedback(submission=submission, **request)
-        if repeat is not None:
-            return repeat
-        raise SubmissionConflict(submission)
     try:
         return submission_give_feedback(submission=submission, **request)
     except SubmissionConflict as conflict:
