@@ -57,6 +57,12 @@ def regular_slot(cohort: Cohort, *, week_of: date) -> datetime:
     )
 
 
+def availability_covers(*, enrollment: Enrollment, cohort: Cohort) -> bool:
+    """Whether the person said they are free for the whole of the cohort's weekly meeting."""
+    intervals = [(slot.start, slot.end) for slot in enrollment.availability.all()]
+    return weekgrid.covers(intervals, cohort.slot_start, cohort.round.meeting_minutes)
+
+
 def slot_label(cohort: Cohort) -> str:
     """The cohort's slot as its anchor zone keeps it, e.g. "Tuesdays 19:00 (Europe/London)"."""
     return f"{calendar.day_name[cohort.weekday]}s {cohort.local_time:%H:%M} ({cohort.time_zone})"

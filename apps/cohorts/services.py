@@ -17,6 +17,7 @@ from apps.cohorts.models import (
     Placement,
     new_calendar_token,
 )
+from apps.cohorts.selectors import availability_covers
 from apps.rounds import weekgrid
 from apps.rounds.models import Enrollment, Round
 
@@ -148,19 +149,8 @@ def cohort_reschedule(
     return cohort
 
 
-def cohort_active_size(*, cohort: Cohort) -> int:
-    """How many participants belong to the cohort now (dropped ones do not count)."""
-    return cohort.placements.current().count()
-
-
 class UnavailableSlotError(CohortError):
     """The participant's availability does not cover the cohort's meeting slot."""
-
-
-def availability_covers(*, enrollment: Enrollment, cohort: Cohort) -> bool:
-    """Whether the person said they are free for the whole of the cohort's weekly meeting."""
-    intervals = [(slot.start, slot.end) for slot in enrollment.availability.all()]
-    return weekgrid.covers(intervals, cohort.slot_start, cohort.round.meeting_minutes)
 
 
 @transaction.atomic
@@ -184,7 +174,7 @@ def cohort_move_participant(
     current = Placement.objects.filter(enrollment=enrollment).first()
     if current is not None and current.cohort_id == to.pk:
         raise CohortError(f"{enrollment.user.name} is already in {to.name}.")
-    size_after = cohort_active_size(cohort=to) + 1
+    size_after = to.placements.current().count() + 1
     if size_after > to.round.cohort_max_size:
         raise CohortError(
             f"{to.name} already has {size_after - 1} participants; moving "
