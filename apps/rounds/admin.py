@@ -12,6 +12,7 @@ from apps.rounds.csv_import import COLUMNS, read_enrollments_csv
 from apps.rounds.forms import EnrollmentImportForm
 from apps.rounds.models import Enrollment, Round, RoundUnit
 from apps.rounds.services import (
+    EnrollmentImportProblems,
     RoundError,
     enrollments_accept,
     enrollments_decline,
@@ -152,6 +153,9 @@ class RoundAdmin(admin.ModelAdmin):
             try:
                 rows = read_enrollments_csv(form.cleaned_data["file"].read())
                 summary = enrollments_import(round=round, rows=rows)
+            except EnrollmentImportProblems as error:
+                for message in error.messages:
+                    form.add_error("file", message)
             except RoundError as error:
                 form.add_error("file", str(error))
             else:

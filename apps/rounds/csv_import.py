@@ -1,8 +1,10 @@
 """Read a CSV file of applicants and facilitators for a round into checked import rows.
 
-Every value is checked before anything touches the database, and the first
-problem stops the whole file, reported as "Row N, column “c”: what is wrong".
-Rows are counted as a spreadsheet shows them: the header is row 1.
+Every value is checked before anything touches the database. A problem with
+the file as a whole (its encoding, its header) stops the reading at once;
+problems in rows are all collected, one per cell, so that the whole file can
+be fixed in one go, each reported as "Row N, column “c”: what is wrong". Rows
+are counted as a spreadsheet shows them: the header is row 1.
 """
 
 import csv
@@ -14,7 +16,7 @@ from django.core.validators import validate_email
 
 from apps.accounts.timezones import is_valid_timezone
 from apps.rounds.models import Enrollment
-from apps.rounds.services import EnrollmentImportError, ImportRow
+from apps.rounds.services import EnrollmentImportError, EnrollmentImportProblems, ImportRow
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,11 @@ ROLES = tuple(value for value, _ in Enrollment.Role.choices)
 STATUSES = tuple(value for value, _ in Enrollment.Status.choices)
 
 
+NUL = "\x00"
+
+
 def read_enrollments_csv(data: bytes) -> list[ImportRow]:
-    """Parse and check an import file; raise EnrollmentImportError at the first problem.
+    """Parse and check an import file; raise EnrollmentImportError with what is wrong.
 
     A blank optional value means "not given": the import then keeps what an
     existing enrollment has, or uses the default for a new one.
@@ -89,6 +94,7 @@ def read_enrollments_csv(data: bytes) -> list[ImportRow]:
     columns = _check_header(header)
 
     rows: list[ImportRow] = []
+    problems: list[EnrollmentImportError] = []
     first_row_of: dict[str, int] = {}
     number = 1
     while True:
@@ -97,26 +103,40 @@ def read_enrollments_csv(data: bytes) -> list[ImportRow]:
         except StopIteration:
             break
         except csv.Error as error:
-            raise EnrollmentImportError(
-                number + 1, "", f"this is not readable CSV ({error})."
-            ) from None
+            # The reader cannot find where the next row starts, so reading ends here.
+            problems.append(
+                EnrollmentImportError(number + 1, "", f"this is not readable CSV ({error}).")
+            )
+            break
         number += 1
         if not any(value.strip() for value in values):
             continue
         if len(values) > len(columns):
-            raise EnrollmentImportError(
-                number,
-                "",
-                f"it has {len(values)} values but the header names {len(columns)} columns.",
+            problems.append(
+                EnrollmentImportError(
+                    number,
+                    "",
+                    f"it has {len(values)} values but the header names {len(columns)} columns.",
+                )
             )
+            continue
         record = dict(zip(columns, (value.strip() for value in values), strict=False))
-        row = _check_row(number, record)
-        if row.email in first_row_of:
-            raise EnrollmentImportError(
-                number, "email", f"{row.email} already appears in row {first_row_of[row.email]}."
+        email = record.get("email", "").lower()
+        if email in first_row_of:
+            problems.append(
+                EnrollmentImportError(
+                    number, "email", f"{email} already appears in row {first_row_of[email]}."
+                )
             )
-        first_row_of[row.email] = number
-        rows.append(row)
+            continue
+        if email:
+            first_row_of[email] = number
+        row, found = _check_row(number, record)
+        problems.extend(found)
+        if row is not None:
+            rows.append(row)
+    if problems:
+        raise EnrollmentImportProblems(problems)
     if not rows:
         raise EnrollmentImportError(2, "", "the file has a header but no people in it.")
     return rows
@@ -125,6 +145,10 @@ def read_enrollments_csv(data: bytes) -> list[ImportRow]:
 def _check_header(header: list[str]) -> list[str]:
     columns = [name.strip().lower() for name in header]
     for position, name in enumerate(columns, start=1):
+        if NUL in name:
+            raise EnrollmentImportError(
+                1, "", f"the header's column {position} holds a NUL character; {_NOT_TEXT}"
+            )
         if not name:
             raise EnrollmentImportError(
                 1, "", f"the header's column {position} has no name; remove it or name it."
@@ -145,17 +169,31 @@ def _check_header(header: list[str]) -> list[str]:
     return columns
 
 
-def _check_row(number: int, record: dict[str, str]) -> ImportRow:
+_NOT_TEXT = "no text holds one, so the file may not really be CSV text."
+
+
+def _check_row(number: int, record: dict[str, str]) -> tuple[ImportRow | None, list]:
+    """The row's values checked, or None and one problem per cell that is wrong."""
+    problems: list[EnrollmentImportError] = []
+
     def fail(column: str, problem: str):
-        raise EnrollmentImportError(number, column, problem)
+        problems.append(EnrollmentImportError(number, column, problem))
+
+    for column, value in record.items():
+        if NUL in value:
+            fail(column, f"holds a NUL character; {_NOT_TEXT}")
+            record[column] = ""
+    if problems:
+        return None, problems
 
     email = record.get("email", "").lower()
     if not email:
         fail("email", "is empty; every row needs an email address.")
-    try:
-        validate_email(email)
-    except ValidationError:
-        fail("email", f"“{email}” is not a valid email address.")
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            fail("email", f"“{email}” is not a valid email address.")
 
     role = record.get("role", "").lower() or None
     if role is not None and role not in ROLES:
@@ -173,27 +211,34 @@ def _check_row(number: int, record: dict[str, str]) -> ImportRow:
     if len(name) > 100:
         fail("name", f"is {len(name)} characters long; the limit is 100.")
 
-    return ImportRow(
-        row=number,
-        email=email,
-        name=name,
-        role=role,
-        time_zone=time_zone,
-        experience=_whole(number, "experience", record.get("experience", ""), EXPERIENCE_RANGE),
-        max_cohorts=_whole(number, "max_cohorts", record.get("max_cohorts", ""), MAX_COHORTS_RANGE),
-        status=status,
+    whole = {}
+    for column, allowed in (("experience", EXPERIENCE_RANGE), ("max_cohorts", MAX_COHORTS_RANGE)):
+        try:
+            whole[column] = _whole(record.get(column, ""), allowed)
+        except ValueError as error:
+            fail(column, str(error))
+    if problems:
+        return None, problems
+    return (
+        ImportRow(
+            row=number,
+            email=email,
+            name=name,
+            role=role,
+            time_zone=time_zone,
+            experience=whole["experience"],
+            max_cohorts=whole["max_cohorts"],
+            status=status,
+        ),
+        [],
     )
 
 
-def _whole(number: int, column: str, value: str, allowed: range) -> int | None:
+def _whole(value: str, allowed: range) -> int | None:
     if not value:
         return None
     if not (value.isascii() and value.isdigit()):
-        raise EnrollmentImportError(number, column, f"“{value}” is not a whole number.")
+        raise ValueError(f"“{value}” is not a whole number.")
     if int(value) not in allowed:
-        raise EnrollmentImportError(
-            number,
-            column,
-            f"{int(value)} is outside {allowed.start} to {allowed.stop - 1}.",
-        )
+        raise ValueError(f"{int(value)} is outside {allowed.start} to {allowed.stop - 1}.")
     return int(value)

@@ -42,6 +42,31 @@ class EnrollmentImportError(RoundError):
         super().__init__(f"{where}: {problem}")
 
 
+class EnrollmentImportProblems(EnrollmentImportError):
+    """Every problem found in an import file, in file order; it stands for the first one.
+
+    People fix a file in one go when they see all that is wrong with it, not
+    one row per upload.
+    """
+
+    SHOWN = 100
+
+    def __init__(self, problems: list[EnrollmentImportError]):
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first.row, first.column, first.problem)
+
+    @property
+    def messages(self) -> list[str]:
+        shown = [str(problem) for problem in self.problems[: self.SHOWN]]
+        if len(self.problems) > self.SHOWN:
+            shown.append(f"… and {len(self.problems) - self.SHOWN} more problems after these.")
+        return shown
+
+    def __str__(self):
+        return "\n".join(self.messages)
+
+
 @transaction.atomic
 def round_schedule_units(*, round: Round) -> list[RoundUnit]:
     """Give each unit of the course a week and a due date, one week after another.

@@ -229,6 +229,26 @@ def test_importing_a_bad_file_names_the_row_and_column_and_imports_nothing(staff
     assert not User.objects.filter(email="ada@example.org").exists()
 
 
+def test_the_import_page_lists_every_bad_row_at_once(staff_client):
+    round = RoundFactory()
+    text = (
+        "email,role,experience\n"
+        "ada@example.org,teacher,1\n"
+        "grace@example.org,participant,1\n"
+        "not-an-address,participant,lots\n"
+        "linus@example.org,participant,9\n"
+    )
+
+    response = staff_client.post(import_url(round), {"file": upload(text)})
+
+    html = response.content.decode()
+    assert "Row 2, column “role”: “teacher” is not a role" in html
+    assert "Row 4, column “email”: “not-an-address” is not a valid email address" in html
+    assert "Row 4, column “experience”: “lots” is not a whole number" in html
+    assert "Row 5, column “experience”: 9 is outside 0 to 3" in html
+    assert not Enrollment.objects.exists()
+
+
 def test_the_import_page_needs_a_file(staff_client):
     response = staff_client.post(import_url(RoundFactory()), {})
 

@@ -7,7 +7,11 @@ from django.core.management import CommandError, call_command
 from apps.accounts.models import User
 from apps.rounds.csv_import import read_enrollments_csv
 from apps.rounds.models import Enrollment
-from apps.rounds.services import EnrollmentImportError, enrollments_import
+from apps.rounds.services import (
+    EnrollmentImportError,
+    EnrollmentImportProblems,
+    enrollments_import,
+)
 from tests.factories import EnrollmentFactory, RoundFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +179,70 @@ def test_a_file_with_a_bad_shape_is_refused(text, words):
         read_enrollments_csv(text.encode())
 
 
+def test_every_bad_row_is_reported_in_file_order_and_nothing_is_imported():
+    text = (
+        HEADER
+        + "a@example.org,,boss,,,,\n"
+        + "b@example.org,,,,,,\n"
+        + "c@example.org,,,Mars/Base,lots,,\n"
+        + "A@example.org,,,,,,\n"
+    )
+
+    with pytest.raises(EnrollmentImportProblems) as caught:
+        run_import(RoundFactory(), text)
+
+    assert [(p.row, p.column) for p in caught.value.problems] == [
+        (2, "role"),
+        (4, "time_zone"),
+        (4, "experience"),
+        (5, "email"),
+    ]
+    assert str(caught.value).splitlines()[0] == (
+        "Row 2, column “role”: “boss” is not a role; use participant or facilitator."
+    )
+    assert len(str(caught.value).splitlines()) == 4
+    assert not Enrollment.objects.exists()
+
+
+def test_a_file_with_very_many_bad_rows_reports_the_first_hundred_and_a_count():
+    text = HEADER + "".join(f"p{n}@example.org,,boss,,,,\n" for n in range(250))
+
+    with pytest.raises(EnrollmentImportProblems) as caught:
+        read_enrollments_csv(text.encode())
+
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 101
+    assert lines[-1] == "… and 150 more problems after these."
+
+
+@pytest.mark.parametrize(
+    "text, row, column",
+    [
+        (HEADER + "a@example.org,Ada\x00Lovelace,,,,,\n", 2, "name"),
+        (HEADER + "a@example.org,,,Europe/Lon\x00don,,,\n", 2, "time_zone"),
+        (HEADER + "good@example.org,,,,,,\nb\x00@example.org,,,,,,\n", 3, "email"),
+    ],
+)
+def test_a_nul_character_is_refused_naming_its_row_and_column(text, row, column):
+    with pytest.raises(EnrollmentImportError) as caught:
+        run_import(RoundFactory(), text)
+
+    assert (caught.value.row, caught.value.column) == (row, column)
+    assert "NUL character" in str(caught.value)
+    assert not Enrollment.objects.exists()
+
+
+def test_a_nul_character_in_the_header_is_refused():
+    with pytest.raises(EnrollmentImportError, match="column 2 holds a NUL character"):
+        read_enrollments_csv(b"email,na\x00me\na@example.org,Ada\n")
+
+
+def test_binary_junk_is_refused_with_a_message_not_an_error():
+    junk = bytes(range(256)) * 400
+    with pytest.raises(EnrollmentImportError):
+        read_enrollments_csv(junk)
+
+
 def test_a_file_that_is_not_utf8_is_refused():
     with pytest.raises(EnrollmentImportError, match="UTF-8"):
         read_enrollments_csv("email,name\nzoe@example.org,Zoë\n".encode("latin-1"))
@@ -235,7 +303,18 @@ def test_the_command_reports_a_bad_row_and_imports_nothing(tmp_path):
 
     with pytest.raises(
         CommandError, match="Nothing was imported. people.csv: Row 2, column “role”"
-    ):
+    ) as caught:
         call_command("import_enrollments", "spring", str(path))
 
+    assert caught.value.returncode == 2
     assert not Enrollment.objects.exists()
+
+
+def test_the_command_exits_with_status_2_for_an_unknown_round(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(GOOD)
+
+    with pytest.raises(CommandError, match="no round with the slug “nope”") as caught:
+        call_command("import_enrollments", "nope", str(path))
+
+    assert caught.value.returncode == 2
