@@ -23,7 +23,9 @@ class Command(BaseCommand):
         try:
             target = Round.objects.select_related("course").get(slug=round)
         except Round.DoesNotExist:
-            raise CommandError(f"There is no round with the slug “{round}”.", returncode=2) from None
+            raise CommandError(
+                f"There is no round with the slug “{round}”.", returncode=2
+            ) from None
         try:
             data = path.read_bytes()
         except OSError as error:
