@@ -133,3 +133,20 @@ def test_an_email_provider_backend_is_chosen_and_configured_from_the_environment
     result = run_manage("shell", "--no-imports", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["anymail.backends.mailgun", "key-from-the-environment"]
+
+
+@pytest.mark.parametrize("mode", ["DEMO_MODE", "DEBUG"])
+def test_the_public_fallback_key_is_refused_for_hosts_other_than_this_machine(mode):
+    env = {"SECRET_KEY": "", mode: "1", "ALLOWED_HOSTS": "courses.example.org"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when the site answers to hosts other than" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", ["", "127.0.0.1,localhost", "[::1]"])
+def test_demo_mode_on_this_machine_needs_no_secret_key(hosts):
+    env = {"SECRET_KEY": "", "DEMO_MODE": "1", "ALLOWED_HOSTS": hosts}
+    if not hosts:
+        env.pop("ALLOWED_HOSTS")
+    result = run_manage("check", env=env)
+    assert result.returncode == 0, result.stderr

@@ -26,13 +26,21 @@ DEBUG = env_bool("DEBUG", False)
 # verification; it must never be on in production.
 DEMO_MODE = env_bool("DEMO_MODE", False)
 
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or DEMO_MODE else [])
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not (DEBUG or DEMO_MODE):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG and DEMO_MODE are off.")
+    # The fallback key is public (it is in this file), so anyone could forge sessions
+    # and signed links with it: fine on one's own machine, never where others can connect.
+    if set(ALLOWED_HOSTS) - LOOPBACK_HOSTS:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when the site answers to hosts other than this machine "
+            f"(ALLOWED_HOSTS={','.join(ALLOWED_HOSTS)}), even in DEBUG or DEMO_MODE."
+        )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
-
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or DEMO_MODE else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
