@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from icalendar import Calendar, Event
 
 from apps.cohorts.models import Meeting
+from apps.markup.links import web_link
 from apps.rounds.models import RoundUnit
 
 PRODID = "-//Cohort courses//Meetings and deadlines//EN"
@@ -32,8 +33,9 @@ def meeting_event(
         f"Cohort meeting of {cohort.name} to discuss {unit.display_title}.",
         f"Prepare: {absolute(unit.get_absolute_url())}",
     ]
-    if cohort.video_call_url:
-        lines.append(f"Video call: {cohort.video_call_url}")
+    video_call = web_link(cohort.video_call_url)
+    if video_call:
+        lines.append(f"Video call: {video_call}")
     if meeting.is_cancelled:
         lines.insert(0, "This meeting is cancelled.")
     return Event.new(
@@ -44,7 +46,7 @@ def meeting_event(
         summary=f"Cancelled: {title}" if meeting.is_cancelled else title,
         description="\n".join(lines),
         url=page_url,
-        location=cohort.video_call_url or None,
+        location=video_call or None,
         status="CANCELLED" if meeting.is_cancelled else "CONFIRMED",
     )
 

@@ -106,6 +106,17 @@ def test_a_meeting_event_names_the_session_and_carries_the_video_link(client, co
     assert str(event["STATUS"]) == "CONFIRMED"
 
 
+def test_a_video_link_that_is_not_a_web_address_stays_out_of_the_feed(client, cohort):
+    cohort.video_call_url = "javascript:alert(1)"
+    cohort.save(update_fields=["video_call_url"])
+    member = member_enrollments(cohort)[0].user
+
+    event = meetings_in(fetch(client, member))[0]
+
+    assert "javascript" not in str(event["DESCRIPTION"])
+    assert "LOCATION" not in event
+
+
 def test_a_moved_meeting_keeps_its_uid_so_calendars_move_it(client, cohort):
     member = member_enrollments(cohort)[0].user
     before = {str(e["UID"]): e.start for e in meetings_in(fetch(client, member))}

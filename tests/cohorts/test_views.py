@@ -746,3 +746,20 @@ def test_a_cohort_added_in_the_admin_gets_its_grouping_slot(client, staff):
     made = round.cohorts.get(name="Made by hand")
     assert made.slot_start == 1 * 1440 + 18 * 60  # 19:00 CET is 18:00 UTC
     assert not made.is_published and list(made.facilitators.all()) == [lead]
+
+
+def test_a_stored_javascript_video_link_is_never_shown_as_a_link(client):
+    cohort = CohortFactory(
+        published_at=datetime.now(UTC), video_call_url="javascript:alert(document.cookie)"
+    )
+    member = PlacementFactory(cohort=cohort).enrollment
+    facilitator = FacilitatorEnrollmentFactory(round=cohort.round)
+    cohort.facilitators.add(facilitator)
+
+    for person, page in (
+        (member.user, reverse("cohorts:mine")),
+        (facilitator.user, cohort.get_absolute_url()),
+    ):
+        client.force_login(person)
+        html = client.get(page).content.decode()
+        assert "javascript:" not in html, page
