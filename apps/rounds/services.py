@@ -49,7 +49,7 @@ class EnrollmentImportProblems(EnrollmentImportError):
     one row per upload.
     """
 
-    SHOWN = 100
+    SHOWN = 50
 
     def __init__(self, problems: list[EnrollmentImportError]):
         self.problems = problems
