@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint bench-grouping bench-peer-review bench-reminders bench-pages clean
+.PHONY: run test install lint bench-grouping bench-peer-review bench-reminders bench-pages bench-markdown clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -38,6 +38,9 @@ bench-reminders: install
 
 bench-pages: install
 	scripts/with-services $(PY) -m bench.pages
+
+bench-markdown: install
+	$(PY) -m bench.markdown
 
 clean:
 	rm -rf $(VENV) var staticfiles

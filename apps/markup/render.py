@@ -4,14 +4,19 @@ Everything people write (course notes, answers, comments) goes through here.
 Markdown allows raw HTML, so the output is sanitised with nh3 (a binding to
 the Ammonia sanitiser) against an allow-list: no script, no event handlers,
 no javascript: links, whatever the input.
+
+Answers are written by participants and shown to others, so rendering must
+take time linear in the text whatever it holds. The parser is pyromark, a
+binding to the pulldown-cmark CommonMark parser, which is linear by design;
+nesting.py keeps the sanitiser's share linear too. bench/markdown measures
+both against plain prose.
 """
 
-import threading
-from functools import lru_cache
-
-import markdown
 import nh3
+import pyromark
 from django.utils.safestring import SafeString, mark_safe
+
+from apps.markup.nesting import cap_nesting
 
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h1", "h2",
@@ -27,29 +32,16 @@ _ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 
-
-_local = threading.local()
-
-
-def _converter() -> markdown.Markdown:
-    # Building a converter costs more than converting a short note, and one
-    # converter must not be shared between threads, so each thread keeps one.
-    if not hasattr(_local, "converter"):
-        _local.converter = markdown.Markdown(
-            extensions=["extra", "sane_lists"], output_format="html"
-        )
-    return _local.converter
+# CommonMark plus tables. A parser is immutable, so every thread can share this one.
+_parser = pyromark.Markdown(options=pyromark.Options.ENABLE_TABLES)
 
 
 def render_markdown(text: str) -> SafeString:
-    return _render(text or "")
-
-
-# The same notes and instructions are shown on page after page; their HTML
-# depends on nothing but the text, so recent results are kept.
-@lru_cache(maxsize=4096)
-def _render(text: str) -> SafeString:
-    html = _converter().reset().convert(text)
+    # A code block at the very end keeps its last newline only if the text has one.
+    text = text or ""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    html = cap_nesting(_parser.html(text), allowed=_ALLOWED_TAGS)
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

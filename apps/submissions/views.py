@@ -28,7 +28,7 @@ from apps.markup.render import render_markdown
 from apps.rounds.models import Enrollment
 from apps.submissions import diff, forms, selectors
 from apps.submissions.answers import AnswerProblem
-from apps.submissions.models import Revision, Submission
+from apps.submissions.models import MAX_ANSWER_CHARACTERS, Revision, Submission
 from apps.submissions.services import (
     SubmissionConflict,
     SubmissionError,
@@ -184,7 +184,7 @@ def answer(request, round_slug: str, pk: int):
         prompt = next((p for p in work.prompts if p.slug == preview_slug), None)
         previews = {}
         if prompt is not None and prompt.answer == Prompt.Answer.TEXT:
-            previews[prompt.slug] = render_markdown(answers[prompt.slug])
+            previews[prompt.slug] = _preview_html(answers[prompt.slug])
         return _page(
             request,
             work,
@@ -325,6 +325,20 @@ def submit(request, round_slug: str, pk: int):
     return redirect(work.url())
 
 
+def _preview_html(text: str):
+    """The answer as it will be shown; past the answer's size limit, a message instead.
+
+    A draft that long cannot be saved either, and rendering it would cost
+    time for nothing.
+    """
+    if len(text) > MAX_ANSWER_CHARACTERS:
+        return (
+            f"Not previewed: this answer is {len(text):,} characters long and the limit is "
+            f"{MAX_ANSWER_CHARACTERS:,}. Shorten it to preview it."
+        )
+    return render_markdown(text)
+
+
 @login_required
 @require_POST
 def preview(request, round_slug: str, pk: int):
@@ -336,7 +350,7 @@ def preview(request, round_slug: str, pk: int):
     return render(
         request,
         "submissions/_preview.html",
-        {"html": render_markdown(text) if text.strip() else None},
+        {"html": _preview_html(text) if text.strip() else None},
     )
 
 

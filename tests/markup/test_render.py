@@ -120,9 +120,10 @@ def test_event_handler_attributes_never_reach_the_output(text):
 )
 def test_javascript_and_other_unsafe_links_never_reach_the_output(text):
     html = render_markdown(text)
-    assert "javascript" not in html.lower()
-    assert "data:" not in html
-    assert "vbscript" not in html
+    # The words may still show as text (an autolink's text is its address); no attribute holds them.
+    values = [value or "" for _, attrs in elements(html) for value in attrs.values()]
+    assert not [value for value in values if "javascript" in value.lower()]
+    assert not [value for value in values if "data:" in value or "vbscript" in value]
     assert_harmless(html)
 
 
@@ -295,8 +296,10 @@ def test_nothing_put_together_from_dangerous_pieces_comes_out_harmful(text):
 
 @pytest.mark.django_db
 def test_a_session_page_never_shows_script_from_course_text(participant_client):
+    # The link comes first: a line that starts with <script> is raw HTML to
+    # CommonMark, and the link would show as plain text.
     attack = (
-        "<script>alert(1)</script> [x](javascript:alert(1)) "
+        "[x](javascript:alert(1)) <script>alert(1)</script> "
         '<img src=x onerror="alert(1)"> <iframe src="https://evil.example"></iframe>'
     )
     course = CourseFactory(slug="safe", summary=attack, is_published=True)
@@ -320,7 +323,7 @@ def test_a_session_page_never_shows_script_from_course_text(participant_client):
 
 @pytest.mark.django_db
 def test_a_course_page_never_shows_script_from_the_course_summary(participant_client):
-    course = CourseFactory(summary="<script>alert(1)</script> [x](javascript:alert(1))")
+    course = CourseFactory(summary="[x](javascript:alert(1)) <script>alert(1)</script>")
     UnitFactory(course=course, number=1)
 
     response = participant_client.get(course.get_absolute_url())
