@@ -23,12 +23,10 @@ from dataclasses import dataclass
 from apps.cohorts.models import Cohort, Placement
 from apps.grouping.solver import Cohort as SolverCohort
 from apps.grouping.solver import Facilitator, Participant, Problem
-from apps.rounds import weekgrid
+from apps.rounds.cyclic_week import Interval, subtract
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round
 
 SLOT_MINUTES = 30
-
-Interval = tuple[int, int]
 
 
 class GroupingProblemError(Exception):
@@ -52,29 +50,6 @@ def solver_id(enrollment_id: int) -> str:
 
 def from_solver_id(solver_key: str) -> int:
     return int(solver_key)
-
-
-def subtract_meeting(intervals: list[Interval], start: int, minutes: int) -> list[Interval]:
-    """Availability without the meeting ``[start, start + minutes)`` on the cyclic week."""
-    week = weekgrid.MINUTES_PER_WEEK
-    # The meeting as pieces inside the week; one that runs past Sunday midnight is two.
-    start %= week
-    busy = [(start, min(start + minutes, week))]
-    if start + minutes > week:
-        busy.append((0, start + minutes - week))
-    left = weekgrid.normalise(intervals)
-    for busy_start, busy_end in busy:
-        cut = []
-        for a, b in left:
-            if b <= busy_start or a >= busy_end:
-                cut.append((a, b))
-                continue
-            if a < busy_start:
-                cut.append((a, busy_start))
-            if b > busy_end:
-                cut.append((busy_end, b))
-        left = cut
-    return left
 
 
 def problem_for_round(
@@ -139,7 +114,7 @@ def problem_for_round(
     for pk in sorted(facilitator_ids):
         free = availability[pk]
         for start in busy[pk]:
-            free = subtract_meeting(free, start, round.meeting_minutes)
+            free = subtract(free, start, round.meeting_minutes)
         capacity = people[pk].max_cohorts - len(busy[pk])
         if capacity < 1 and pk not in leading_kept:
             continue

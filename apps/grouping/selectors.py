@@ -24,9 +24,8 @@ from django.utils import timezone
 from apps.cohorts.models import Cohort, Placement
 from apps.cohorts.selectors import regular_slot, slot_label
 from apps.grouping.models import GroupingRun
-from apps.grouping.problem import Interval
-from apps.grouping.solver.availability import overlap
 from apps.rounds import weekgrid
+from apps.rounds.cyclic_week import Interval, covers, normalise, overlap
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round
 
 DEFAULT_TIME_LIMIT_SECONDS = 20
@@ -134,7 +133,7 @@ class RoundState:
         person = self.people.get(enrollment_id)
         if person is None:
             return False
-        return weekgrid.covers(person.intervals, slot_start, self.round.meeting_minutes)
+        return covers(person.intervals, slot_start, self.round.meeting_minutes)
 
     def lead_clash(
         self, facilitator_id: int, slot_start: int, *, cohort: Cohort, joining: bool
@@ -197,7 +196,7 @@ def round_state(*, round: Round) -> RoundState:
     ).values_list("enrollment_id", "start", "end"):
         raw[owner].append((start, end))
     for pk, person in people.items():
-        person.intervals = weekgrid.normalise(raw[pk])
+        person.intervals = normalise(raw[pk])
 
     by_pk = {cohort.pk: cohort for cohort in cohorts}
     for cohort in cohorts:

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .availability import meeting_starts, normalise, overlap
-from .problem import WEEK_MINUTES, Problem
+from apps.rounds.cyclic_week import MINUTES_PER_WEEK, meeting_starts, normalise, overlap
+
+from .problem import Problem
 
 NO_AVAILABILITY = "no availability given"
 NO_FACILITATOR = "no shared slot with a facilitator"
@@ -120,7 +121,7 @@ class Instance:
 
 def prepare(problem: Problem) -> Instance:
     """Index ``problem``, apply its kept cohorts and prune starts that cannot hold a cohort."""
-    slots = WEEK_MINUTES // problem.slot_minutes
+    slots = MINUTES_PER_WEEK // problem.slot_minutes
     meeting = problem.meeting_minutes
     offsets = [d for d in range(1, slots) if overlap(0, d * problem.slot_minutes, meeting)]
     participant_index = {p.id: i for i, p in enumerate(problem.participants)}
@@ -129,8 +130,7 @@ def prepare(problem: Problem) -> Instance:
     availability = [normalise(p.availability) for p in problem.participants]
     fits = [meeting_starts(a, problem.slot_minutes, meeting) for a in availability]
     facilitator_fits = [
-        meeting_starts(normalise(f.availability), problem.slot_minutes, meeting)
-        for f in problem.facilitators
+        meeting_starts(f.availability, problem.slot_minutes, meeting) for f in problem.facilitators
     ]
 
     kept, busy = _kept_cohorts(problem, participant_index, facilitator_index)
