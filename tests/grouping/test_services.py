@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.cohorts.models import Cohort, Meeting, Placement
 from apps.grouping import selectors, services
 from apps.grouping.models import GroupingRun
-from apps.grouping.problem import problem_for_round, solver_id
+from apps.grouping.selectors import problem_for_round, solver_id
 from apps.grouping.services import (
     GroupingError,
     NeedsConfirmation,
