@@ -82,7 +82,10 @@ def _locked_state(round: Round) -> selectors.RoundState:
 def grouping_run_start(
     *, round: Round, by: User | None, only_unplaced: bool = False
 ) -> GroupingRun:
-    """Queue a grouping run for the round; the Celery task starts once this commits.
+    """Create a queued grouping run for the round.
+
+    The caller then queues ``tasks.run_grouping`` with the run's id for when this commits,
+    as the start page does: tasks import services, never the reverse.
 
     A normal run regroups everyone outside published cohorts and replaces the draft
     cohorts. ``only_unplaced`` keeps the drafts as they are and places only the rest,
@@ -126,10 +129,6 @@ def grouping_run_start(
         requested_by=by,
         message="Waiting for a background worker to start",
     )
-    # Imported here because the task module imports this one.
-    from apps.grouping.tasks import run_grouping
-
-    run_grouping.delay_on_commit(run.pk)
     logger.info("Grouping run %s of round %s queued by user %s", run.pk, round.pk, by and by.pk)
     return run
 

@@ -25,6 +25,7 @@ from apps.grouping.services import (
     proposed_slot,
     publish_preview,
 )
+from apps.grouping.tasks import run_grouping
 from apps.rounds import weekgrid
 
 
@@ -61,10 +62,11 @@ def start(request, slug):
     form = RunForm(request.POST)
     only_unplaced = form.is_valid() and form.cleaned_data["only_unplaced"]
     try:
-        grouping_run_start(round=round, by=request.user, only_unplaced=only_unplaced)
+        run = grouping_run_start(round=round, by=request.user, only_unplaced=only_unplaced)
     except GroupingError as error:
         messages.error(request, str(error))
     else:
+        run_grouping.delay_on_commit(run.pk)
         messages.success(
             request,
             "Grouping has started for the people outside the draft cohorts."
