@@ -611,6 +611,11 @@ def publish_check(state: RoundState, *, has_schedule: bool) -> PublishCheck:
     )
 
 
+def publish_preview(*, round: Round) -> PublishCheck:
+    """What ``services.drafts_publish`` would do now, for the confirmation page."""
+    return publish_check(round_state(round=round), has_schedule=round.schedule.exists())
+
+
 def facilitator_choices(state: RoundState) -> list[tuple[Enrollment, str]]:
     """The round's facilitators as options, each with how many cohorts they lead."""
     return [

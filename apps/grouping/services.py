@@ -358,13 +358,6 @@ def draft_set_facilitator(
     return check
 
 
-def proposed_slot(*, round: Round, weekday: int, local_time: clock_time, time_zone: str) -> int:
-    """The UTC week minute of a weekday and time given in a zone, as grouping counts it."""
-    return cohort_slot_start(
-        round=round, time_zone=time_zone, weekday=weekday, local_time=local_time
-    )
-
-
 @transaction.atomic
 def draft_reschedule(
     *,
@@ -384,8 +377,8 @@ def draft_reschedule(
     """
     state = _locked_state(round)
     cohort = _draft(state, cohort_id)
-    slot_start = proposed_slot(
-        round=state.round, weekday=weekday, local_time=local_time, time_zone=time_zone
+    slot_start = cohort_slot_start(
+        round=state.round, time_zone=time_zone, weekday=weekday, local_time=local_time
     )
     if slot_start == cohort.slot_start:
         raise GroupingError(f"{cohort.name} already meets at that time.")
@@ -417,13 +410,6 @@ def _reschedule(cohort: Cohort, *, weekday: int, local_time: clock_time, time_zo
 
 
 # Publishing --------------------------------------------------------------------------
-
-
-def publish_preview(*, round: Round) -> selectors.PublishCheck:
-    """What ``drafts_publish`` would do now, for the confirmation page."""
-    return selectors.publish_check(
-        selectors.round_state(round=round), has_schedule=round.schedule.exists()
-    )
 
 
 @transaction.atomic
