@@ -99,24 +99,20 @@ class Instance:
     @cached_property
     def participants_at(self) -> list[list[int]]:
         """For each start, the candidates who can meet then (not to be changed)."""
-        table: list[list[int]] = [[] for _ in range(self.slots)]
-        for p, starts in enumerate(self.participant_starts):
-            for k in starts:
-                table[k].append(p)
-        return table
+        return self._by_start(self.participant_starts)
 
     @cached_property
     def facilitators_at(self) -> list[list[int]]:
         """For each start, the facilitators who can open a new cohort then (not to be changed)."""
-        table: list[list[int]] = [[] for _ in range(self.slots)]
-        for f, starts in enumerate(self.facilitator_starts):
-            for k in starts:
-                table[k].append(f)
-        return table
+        return self._by_start(self.facilitator_starts)
 
-    def conflicting(self, start: int) -> list[int]:
-        """Starts whose meetings overlap a meeting at ``start`` (not including ``start``)."""
-        return [(start + offset) % self.slots for offset in self.conflict_offsets]
+    def _by_start(self, starts_of: list[tuple[int, ...]]) -> list[list[int]]:
+        """Turn each person's list of starts into each start's list of people."""
+        table: list[list[int]] = [[] for _ in range(self.slots)]
+        for person, starts in enumerate(starts_of):
+            for k in starts:
+                table[k].append(person)
+        return table
 
 
 def prepare(problem: Problem) -> Instance:
