@@ -77,6 +77,7 @@ def covers(intervals: Iterable[Interval], start: int, minutes: int) -> bool:
     The meeting may cross Sunday midnight; ``minutes`` is between 1 and a week.
     """
     for begin, end in normalise(intervals):
+        # A whole week holds a week-long meeting whatever minute it starts at.
         if (
             end - begin == MINUTES_PER_WEEK
             or (start - begin) % MINUTES_PER_WEEK + minutes <= end - begin
