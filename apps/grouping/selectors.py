@@ -7,7 +7,8 @@ such a role exists. Everyone else gets a 404, as for a round that does not exist
 
 ``round_state`` loads a round's cohorts, people, availability and placements in a fixed
 number of queries (five), however many cohorts and people there are; the review page,
-the live checks and the services' re-validation all work from it.
+the live checks, the services' re-validation and the solver's problem
+(``problem_for_round``) all work from it.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from django.utils import timezone
 from apps.cohorts.models import Cohort, Placement
 from apps.cohorts.selectors import regular_slot, slot_label
 from apps.grouping.models import GroupingRun
-from apps.grouping.problem import Interval
-from apps.grouping.solver.availability import overlap
+from apps.grouping.solver import Cohort as SolverCohort
+from apps.grouping.solver import Facilitator, Participant, Problem
 from apps.rounds import weekgrid
+from apps.rounds.cyclic_week import Interval, covers, normalise, overlap, subtract
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round
 
 DEFAULT_TIME_LIMIT_SECONDS = 20
@@ -134,7 +136,7 @@ class RoundState:
         person = self.people.get(enrollment_id)
         if person is None:
             return False
-        return weekgrid.covers(person.intervals, slot_start, self.round.meeting_minutes)
+        return covers(person.intervals, slot_start, self.round.meeting_minutes)
 
     def lead_clash(
         self, facilitator_id: int, slot_start: int, *, cohort: Cohort, joining: bool
@@ -197,7 +199,7 @@ def round_state(*, round: Round) -> RoundState:
     ).values_list("enrollment_id", "start", "end"):
         raw[owner].append((start, end))
     for pk, person in people.items():
-        person.intervals = weekgrid.normalise(raw[pk])
+        person.intervals = normalise(raw[pk])
 
     by_pk = {cohort.pk: cohort for cohort in cohorts}
     for cohort in cohorts:
@@ -219,6 +221,115 @@ def round_state(*, round: Round) -> RoundState:
             by_pk[cohort_id].member_ids.append(member_id)
             cohort_of[member_id] = cohort_id
     return RoundState(round=round, cohorts=cohorts, people=people, cohort_of=cohort_of)
+
+
+# The round as a problem for the solver ----------------------------------------------
+
+SLOT_MINUTES = 30
+
+
+class GroupingProblemError(Exception):
+    """The round cannot be turned into a grouping problem; the message says why."""
+
+
+@dataclass(frozen=True)
+class RoundProblem:
+    """A solver problem with what is needed to write its result back.
+
+    ``kept_cohort_ids[i]`` is the draft cohort behind ``problem.fixed_cohorts[i]``.
+    """
+
+    problem: Problem
+    kept_cohort_ids: list[int]
+
+
+def solver_id(enrollment_id: int) -> str:
+    return str(enrollment_id)
+
+
+def from_solver_id(solver_key: str) -> int:
+    return int(solver_key)
+
+
+def problem_for_round(
+    *, round: Round, time_limit_seconds: float, keep_drafts: bool = False
+) -> RoundProblem:
+    """The grouping problem for ``round`` as its rows stand now (``round_state``'s queries).
+
+    Solver ids are enrollment primary keys written as strings (``solver_id``). Who takes part:
+
+    * participants: eligible participants, except those already placed in a published
+      cohort (published cohorts are never changed by grouping);
+    * facilitators: eligible facilitators. Cohorts they already lead outside the run
+      (published ones, and kept drafts they co-lead without being the lead the solver
+      sees) use up one of their ``max_cohorts`` each, and the time of each of those
+      meetings is taken out of their availability so nothing new overlaps it.
+
+    When ``keep_drafts`` is set, the round's draft cohorts become the solver's
+    ``fixed_cohorts`` (with ``fill_fixed_cohorts`` on), so only the people outside them are
+    grouped, and newcomers may join them up to the maximum size.
+    """
+    state = round_state(round=round)
+    kept = state.drafts if keep_drafts else []
+    kept_ids = {c.pk for c in kept}
+
+    # Meetings each facilitator is held to outside what the solver decides.
+    busy: dict[int, list[int]] = defaultdict(list)
+    kept_lead: dict[int, int] = {}
+    for cohort in state.cohorts:
+        leads = cohort.lead_ids
+        if cohort.pk in kept_ids:
+            if not leads:
+                raise GroupingProblemError(
+                    f"{cohort.name} has no facilitator. Give it one before placing the rest."
+                )
+            kept_lead[cohort.pk] = leads[0]
+            leads = leads[1:]
+        elif not cohort.is_published:
+            continue  # a draft that this run replaces
+        for f in leads:
+            busy[f].append(cohort.slot_start)
+
+    participants = [
+        Participant(id=solver_id(pk), availability=person.intervals, experience=person.experience)
+        for pk, person in state.people.items()
+        if not person.is_facilitator
+        and not (pk in state.cohort_of and state.by_pk[state.cohort_of[pk]].is_published)
+    ]
+    leading_kept = set(kept_lead.values())
+    facilitators = []
+    for pk, person in state.people.items():
+        capacity = person.max_cohorts - len(busy[pk])
+        if not person.is_facilitator or (capacity < 1 and pk not in leading_kept):
+            continue
+        free = person.intervals
+        for start in busy[pk]:
+            free = subtract(free, start, round.meeting_minutes)
+        facilitators.append(
+            Facilitator(id=solver_id(pk), availability=free, max_cohorts=max(1, capacity))
+        )
+
+    fixed = [
+        SolverCohort(
+            facilitator=solver_id(kept_lead[cohort.pk]),
+            start=cohort.slot_start,
+            participants=[solver_id(pk) for pk in sorted(cohort.member_ids)],
+        )
+        for cohort in kept
+    ]
+    problem = Problem(
+        slot_minutes=SLOT_MINUTES,
+        meeting_minutes=round.meeting_minutes,
+        min_size=round.cohort_min_size,
+        max_size=round.cohort_max_size,
+        target_size=round.cohort_target_size,
+        time_limit_seconds=time_limit_seconds,
+        participants=participants,
+        facilitators=facilitators,
+        fixed_cohorts=fixed,
+        fill_fixed_cohorts=True,
+    )
+    return RoundProblem(problem=problem, kept_cohort_ids=[c.pk for c in kept])
 
 
 # The review page ---------------------------------------------------------------------
@@ -498,6 +609,11 @@ def publish_check(state: RoundState, *, has_schedule: bool) -> PublishCheck:
         unplaced=len(state.unplaced()),
         has_schedule=has_schedule,
     )
+
+
+def publish_preview(*, round: Round) -> PublishCheck:
+    """What ``services.drafts_publish`` would do now, for the confirmation page."""
+    return publish_check(round_state(round=round), has_schedule=round.schedule.exists())
 
 
 def facilitator_choices(state: RoundState) -> list[tuple[Enrollment, str]]:

@@ -29,12 +29,6 @@ from apps.cohorts.services import (
 )
 from apps.grouping import selectors
 from apps.grouping.models import GroupingRun
-from apps.grouping.problem import (
-    GroupingProblemError,
-    RoundProblem,
-    from_solver_id,
-    problem_for_round,
-)
 from apps.grouping.solver import ProblemError, Result, solve
 from apps.rounds import weekgrid
 from apps.rounds.models import Enrollment, Round
@@ -88,7 +82,10 @@ def _locked_state(round: Round) -> selectors.RoundState:
 def grouping_run_start(
     *, round: Round, by: User | None, only_unplaced: bool = False
 ) -> GroupingRun:
-    """Queue a grouping run for the round; the Celery task starts once this commits.
+    """Create a queued grouping run for the round.
+
+    The caller then queues ``tasks.run_grouping`` with the run's id for when this commits,
+    as the start page does: tasks import services, never the reverse.
 
     A normal run regroups everyone outside published cohorts and replaces the draft
     cohorts. ``only_unplaced`` keeps the drafts as they are and places only the rest,
@@ -132,10 +129,6 @@ def grouping_run_start(
         requested_by=by,
         message="Waiting for a background worker to start",
     )
-    # Imported here because the task module imports this one.
-    from apps.grouping.tasks import run_grouping
-
-    run_grouping.delay_on_commit(run.pk)
     logger.info("Grouping run %s of round %s queued by user %s", run.pk, round.pk, by and by.pk)
     return run
 
@@ -175,7 +168,7 @@ def grouping_run_execute(*, run_id: int) -> GroupingRun:
     if not claimed:
         return run
     try:
-        built = problem_for_round(
+        built = selectors.problem_for_round(
             round=run.round,
             time_limit_seconds=selectors.time_limit_seconds(),
             keep_drafts=run.only_unplaced,
@@ -184,7 +177,7 @@ def grouping_run_execute(*, run_id: int) -> GroupingRun:
         result = solve(built.problem, progress=_ProgressWriter(run.pk))
         _progress(run.pk, 0.99, "Saving the draft cohorts")
         _write_result(run=run, built=built, result=result)
-    except (GroupingError, GroupingProblemError, ProblemError) as error:
+    except (GroupingError, selectors.GroupingProblemError, ProblemError) as error:
         _fail(run, str(error))
     except Exception as error:  # noqa: BLE001 - whatever it was, the page must say the run failed
         logger.exception("Grouping run %s failed", run.pk)
@@ -200,7 +193,7 @@ def _fail(run: GroupingRun, message: str) -> None:
 
 
 @transaction.atomic
-def _write_result(*, run: GroupingRun, built: RoundProblem, result: Result) -> None:
+def _write_result(*, run: GroupingRun, built: selectors.RoundProblem, result: Result) -> None:
     """Turn the solver's cohorts into draft cohorts and finish the run, all or nothing."""
     round = _lock(run.round)
     if not GroupingRun.objects.filter(pk=run.pk, status=GroupingRun.Status.RUNNING).exists():
@@ -223,14 +216,18 @@ def _write_result(*, run: GroupingRun, built: RoundProblem, result: Result) -> N
     )
     if not kept_count:
         Cohort.objects.filter(round=round, published_at__isnull=True).delete()
-    ids = {from_solver_id(p) for c in result.cohorts for p in [*c.participants, c.facilitator]}
+    ids = {
+        selectors.from_solver_id(p)
+        for c in result.cohorts
+        for p in [*c.participants, c.facilitator]
+    }
     people = Enrollment.objects.select_related("user", "round").in_bulk(ids)
     names = set(Cohort.objects.filter(round=round).values_list("name", flat=True))
 
     def place(cohort: Cohort, members: list[str]) -> None:
         for member in members:
-            if from_solver_id(member) not in in_published:
-                placement_set(enrollment=people[from_solver_id(member)], cohort=cohort)
+            if selectors.from_solver_id(member) not in in_published:
+                placement_set(enrollment=people[selectors.from_solver_id(member)], cohort=cohort)
 
     for i, solved in enumerate(result.cohorts[:kept_count]):
         already = set(problem.fixed_cohorts[i].participants)
@@ -246,7 +243,7 @@ def _write_result(*, run: GroupingRun, built: RoundProblem, result: Result) -> N
             round=round,
             name=f"Cohort {number}",
             slot_start=solved.start,
-            facilitators=[people[from_solver_id(solved.facilitator)]],
+            facilitators=[people[selectors.from_solver_id(solved.facilitator)]],
         )
         place(cohort, solved.participants)
 
@@ -263,7 +260,9 @@ def _write_result(*, run: GroupingRun, built: RoundProblem, result: Result) -> N
             f"Placed {placed} of {len(problem.participants)} participants in "
             f"{len(result.cohorts)} cohort{'s' if len(result.cohorts) != 1 else ''}."
         ),
-        unplaced=[{"id": from_solver_id(u.id), "reason": u.reason} for u in result.unplaced],
+        unplaced=[
+            {"id": selectors.from_solver_id(u.id), "reason": u.reason} for u in result.unplaced
+        ],
         stats=stats,
         finished_at=timezone.now(),
     )
@@ -359,13 +358,6 @@ def draft_set_facilitator(
     return check
 
 
-def proposed_slot(*, round: Round, weekday: int, local_time: clock_time, time_zone: str) -> int:
-    """The UTC week minute of a weekday and time given in a zone, as grouping counts it."""
-    return cohort_slot_start(
-        round=round, time_zone=time_zone, weekday=weekday, local_time=local_time
-    )
-
-
 @transaction.atomic
 def draft_reschedule(
     *,
@@ -385,8 +377,8 @@ def draft_reschedule(
     """
     state = _locked_state(round)
     cohort = _draft(state, cohort_id)
-    slot_start = proposed_slot(
-        round=state.round, weekday=weekday, local_time=local_time, time_zone=time_zone
+    slot_start = cohort_slot_start(
+        round=state.round, time_zone=time_zone, weekday=weekday, local_time=local_time
     )
     if slot_start == cohort.slot_start:
         raise GroupingError(f"{cohort.name} already meets at that time.")
@@ -418,13 +410,6 @@ def _reschedule(cohort: Cohort, *, weekday: int, local_time: clock_time, time_zo
 
 
 # Publishing --------------------------------------------------------------------------
-
-
-def publish_preview(*, round: Round) -> selectors.PublishCheck:
-    """What ``drafts_publish`` would do now, for the confirmation page."""
-    return selectors.publish_check(
-        selectors.round_state(round=round), has_schedule=round.schedule.exists()
-    )
 
 
 @transaction.atomic

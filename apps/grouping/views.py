@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from apps.cohorts.services import cohort_slot_start
 from apps.grouping import selectors
 from apps.grouping.forms import FacilitatorForm, MoveForm, PublishForm, RunForm, TimeForm
 from apps.grouping.services import (
@@ -22,9 +23,8 @@ from apps.grouping.services import (
     draft_set_facilitator,
     drafts_publish,
     grouping_run_start,
-    proposed_slot,
-    publish_preview,
 )
+from apps.grouping.tasks import run_grouping
 from apps.rounds import weekgrid
 
 
@@ -61,10 +61,11 @@ def start(request, slug):
     form = RunForm(request.POST)
     only_unplaced = form.is_valid() and form.cleaned_data["only_unplaced"]
     try:
-        grouping_run_start(round=round, by=request.user, only_unplaced=only_unplaced)
+        run = grouping_run_start(round=round, by=request.user, only_unplaced=only_unplaced)
     except GroupingError as error:
         messages.error(request, str(error))
     else:
+        run_grouping.delay_on_commit(run.pk)
         messages.success(
             request,
             "Grouping has started for the people outside the draft cohorts."
@@ -157,11 +158,11 @@ def _change_forms(request, state, cohort, *, data=None, bound: str = ""):
 
 
 def _time_check(state, cohort, form):
-    slot_start = proposed_slot(
+    slot_start = cohort_slot_start(
         round=state.round,
+        time_zone=form.cleaned_data["zone"],
         weekday=form.cleaned_data["weekday"],
         local_time=form.cleaned_data["time"],
-        time_zone=form.cleaned_data["zone"],
     )
     return selectors.change_check(state, cohort, slot_start=slot_start, lead_ids=cohort.lead_ids)
 
@@ -276,7 +277,7 @@ def publish(request, slug):
             return redirect(_review_url(round))
     context = {
         "round": round,
-        "preview": preview or publish_preview(round=round),
+        "preview": preview or selectors.publish_preview(round=round),
         "form": form,
     }
     return render(request, "grouping/publish.html", context)

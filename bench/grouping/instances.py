@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apps.grouping.solver import Facilitator, Participant, Problem
-from apps.grouping.solver.problem import WEEK_MINUTES
+from apps.rounds.cyclic_week import MINUTES_PER_WEEK
 
 # A Monday with no daylight-saving change in any of the zones below during its week.
 REFERENCE_MONDAY = datetime(2025, 10, 13, tzinfo=UTC)
@@ -141,5 +141,5 @@ def _utc_interval(zone: str, day: int, hour: float, hours: float) -> tuple[int, 
     """A local ``day``/``hour`` block in ``zone`` as a (start, end) interval of the UTC week."""
     local_midnight = (REFERENCE_MONDAY + timedelta(days=day)).replace(tzinfo=None)
     local = (local_midnight + timedelta(hours=hour)).replace(tzinfo=ZoneInfo(zone))
-    minutes = int((local - REFERENCE_MONDAY).total_seconds() // 60) % WEEK_MINUTES
+    minutes = int((local - REFERENCE_MONDAY).total_seconds() // 60) % MINUTES_PER_WEEK
     return (minutes, minutes + round(hours * 60))

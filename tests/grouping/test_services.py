@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.cohorts.models import Cohort, Meeting, Placement
 from apps.grouping import selectors, services
 from apps.grouping.models import GroupingRun
-from apps.grouping.problem import problem_for_round, solver_id, subtract_meeting
+from apps.grouping.selectors import problem_for_round, solver_id
 from apps.grouping.services import (
     GroupingError,
     NeedsConfirmation,
@@ -206,16 +206,6 @@ def test_a_facilitator_whose_published_cohorts_fill_their_limit_is_left_out():
     participant(round, MONDAY_EVENING)
 
     assert problem_for_round(round=round, time_limit_seconds=1).problem.facilitators == []
-
-
-def test_taking_out_a_meeting_splits_availability_and_wraps_past_sunday_midnight():
-    week = 7 * DAY
-    assert subtract_meeting([(0, 600)], 120, 90) == [(0, 120), (210, 600)]
-    assert subtract_meeting([(week - 120, week), (0, 120)], week - 30, 90) == [
-        (60, 120),
-        (week - 120, week - 30),
-    ]
-    assert subtract_meeting([(300, 400)], 0, 90) == [(300, 400)]
 
 
 def test_keeping_drafts_makes_them_fixed_cohorts_with_their_members():

@@ -5,7 +5,6 @@ import time
 import pytest
 
 from apps.grouping.solver import (
-    WEEK_MINUTES,
     Cohort,
     Facilitator,
     Participant,
@@ -19,13 +18,13 @@ from apps.grouping.solver import (
     validate,
 )
 from apps.grouping.solver.arrange import ALL_FULL
-from apps.grouping.solver.availability import covers, meeting_starts, normalise, overlap
 from apps.grouping.solver.prepare import (
     NO_AVAILABILITY,
     NO_FACILITATOR,
     TOO_FEW_PEOPLE,
     too_short_reason,
 )
+from apps.rounds.cyclic_week import MINUTES_PER_WEEK
 from bench.grouping.instances import make_problem
 
 MONDAY_18 = 18 * 60
@@ -69,41 +68,23 @@ def solved(p: Problem) -> Result:
 # The cyclic week
 
 
-def test_touching_and_overlapping_intervals_are_merged():
-    assert normalise([(60, 120), (120, 180), (150, 200), (300, 400)]) == [(60, 200), (300, 400)]
-
-
-def test_an_interval_past_sunday_midnight_continues_on_monday():
-    late_sunday = (WEEK_MINUTES - 60, WEEK_MINUTES + 60)
-    assert normalise([late_sunday]) == [late_sunday]
-    assert normalise([(0, 60), (WEEK_MINUTES - 60, WEEK_MINUTES)]) == [late_sunday]
-    assert covers([late_sunday], WEEK_MINUTES - 30, 90)
-    assert not covers([late_sunday], WEEK_MINUTES - 30, 120)
-
-
-def test_a_whole_week_of_availability_allows_every_start():
-    assert normalise([(0, 5000), (5000, WEEK_MINUTES)]) == [(0, WEEK_MINUTES)]
-    assert meeting_starts([(0, WEEK_MINUTES)], 60, 90) == list(range(WEEK_MINUTES // 60))
-
-
-def test_meeting_starts_lie_on_the_slot_grid_and_fit_entirely():
-    # 17:50 to 20:00: a 90-minute meeting fits from 18:00 or 18:30 on a 30-minute grid.
-    assert meeting_starts([(1070, 1200)], 30, 90) == [36, 37]
-    assert meeting_starts([(1070, 1150)], 30, 90) == []
-
-
-def test_meetings_either_side_of_midnight_on_sunday_overlap():
-    assert overlap(WEEK_MINUTES - 30, 30, 90)
-    assert not overlap(WEEK_MINUTES - 90, 0, 90)
-
-
 def test_it_forms_a_cohort_that_runs_from_sunday_into_monday():
-    late_sunday = (WEEK_MINUTES - 60, WEEK_MINUTES + 60)
+    late_sunday = (MINUTES_PER_WEEK - 60, MINUTES_PER_WEEK + 60)
     p = problem(
-        people("p", 3, late_sunday), [Facilitator("f", [(WEEK_MINUTES - 30, WEEK_MINUTES + 120)])]
+        people("p", 3, late_sunday),
+        [Facilitator("f", [(MINUTES_PER_WEEK - 30, MINUTES_PER_WEEK + 120)])],
     )
     result = solved(p)
-    assert [c.start for c in result.cohorts] == [WEEK_MINUTES - 30]
+    assert [c.start for c in result.cohorts] == [MINUTES_PER_WEEK - 30]
+    assert result.unplaced == []
+
+
+def test_availability_stored_in_two_pieces_either_side_of_midnight_holds_a_meeting_across_it():
+    # How the availability page stores Sunday 23:00 to Monday 01:00: two rows that never wrap.
+    stored = [(0, 60), (MINUTES_PER_WEEK - 60, MINUTES_PER_WEEK)]
+    p = problem(people("p", 3, *stored), [Facilitator("f", stored)], meeting_minutes=120)
+    result = solved(p)
+    assert [c.start for c in result.cohorts] == [MINUTES_PER_WEEK - 60]
     assert result.unplaced == []
 
 

@@ -1,12 +1,12 @@
 """Properties of the grouping algorithm on random small problems (hypothesis)."""
 
 from dataclasses import replace
+from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.grouping.solver import (
-    WEEK_MINUTES,
     Facilitator,
     Participant,
     Problem,
@@ -15,6 +15,9 @@ from apps.grouping.solver import (
     upper_bound,
     validate,
 )
+from apps.grouping.solver.prepare import prepare
+from apps.rounds.cyclic_week import MINUTES_PER_WEEK
+from apps.rounds.weekgrid import cells_to_intervals, intervals_to_cells, local_to_week_minute
 
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -23,7 +26,7 @@ FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthChe
 def intervals(draw, anchors: list[int]) -> tuple[int, int]:
     """An interval near one of a few shared anchor times, so that people overlap often."""
     anchor = draw(st.sampled_from(anchors))
-    start = (anchor + draw(st.integers(-4, 4)) * 15) % WEEK_MINUTES
+    start = (anchor + draw(st.integers(-4, 4)) * 15) % MINUTES_PER_WEEK
     return (start, start + draw(st.integers(2, 16)) * 15)
 
 
@@ -33,8 +36,8 @@ def problems(draw) -> Problem:
     anchors = draw(
         st.lists(
             st.one_of(
-                st.integers(0, WEEK_MINUTES // 60 - 1).map(lambda h: h * 60),
-                st.sampled_from([WEEK_MINUTES - 60, WEEK_MINUTES - 30, 0]),
+                st.integers(0, MINUTES_PER_WEEK // 60 - 1).map(lambda h: h * 60),
+                st.sampled_from([MINUTES_PER_WEEK - 60, MINUTES_PER_WEEK - 30, 0]),
             ),
             min_size=1,
             max_size=3,
@@ -88,3 +91,41 @@ def test_re_running_with_kept_cohorts_keeps_them_and_stays_valid(problem, data):
         assert (new.facilitator, new.start) == (old.facilitator, old.start)
         assert set(old.participants) <= set(new.participants)
     assert result.stats["placed"] <= upper_bound(again)
+
+
+# The availability page and the grouping solver read the same availability the same way.
+
+zones = st.sampled_from(["Europe/London", "America/New_York", "Asia/Kolkata", "Asia/Tokyo", "UTC"])
+cells = st.sets(st.tuples(st.integers(0, 6), st.sampled_from(range(0, 1440, 30))), max_size=40)
+WEEK_OF = date(2027, 1, 11)
+
+
+@given(cells, zones, st.sampled_from([30, 60, 90]))
+def test_the_solver_can_start_a_meeting_where_the_page_shows_enough_free_cells_in_a_row(
+    chosen, zone, minutes
+):
+    stored = cells_to_intervals(chosen, zone=zone, week_of=WEEK_OF)
+    shown = intervals_to_cells(stored, zone=zone, week_of=WEEK_OF)
+    assert shown == chosen
+    problem = Problem(
+        slot_minutes=30,
+        meeting_minutes=minutes,
+        min_size=1,
+        max_size=1,
+        target_size=1,
+        time_limit_seconds=1,
+        participants=[Participant("p", stored)],
+        facilitators=[Facilitator("f", [(0, MINUTES_PER_WEEK)])],
+    )
+    solver_starts = {k * 30 for k in prepare(problem).participant_starts[0]}
+    # A meeting can start at a cell when that cell and the ones after it, into the next day
+    # and from Sunday into Monday, are all shown as free.
+    page_starts = {
+        local_to_week_minute(zone, WEEK_OF, day, minute)
+        for day, minute in shown
+        if all(
+            divmod((day * 1440 + minute + step) % MINUTES_PER_WEEK, 1440) in shown
+            for step in range(0, minutes, 30)
+        )
+    }
+    assert solver_starts == page_starts

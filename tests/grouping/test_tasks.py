@@ -1,10 +1,11 @@
-"""The grouping task: queued after the run's row commits, and doing the run when called."""
+"""The grouping task: queued by the page once the run's row commits, and doing the run."""
 
 import os
 import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.urls import reverse
 
 from apps.grouping import services
 from apps.grouping.models import GroupingRun
@@ -57,20 +58,24 @@ def test_a_run_that_is_not_queued_any_more_is_left_alone():
     assert not drafts(round)
 
 
+def start_from_the_page(client, round):
+    return client.post(reverse("grouping:start", args=[round.slug]))
+
+
 def test_starting_a_run_queues_the_task_only_once_the_transaction_commits(
-    django_capture_on_commit_callbacks, monkeypatch
+    staff_client, django_capture_on_commit_callbacks, monkeypatch
 ):
     round, _ = small_round()
     sent = []
     monkeypatch.setattr(run_grouping, "delay", lambda run_id: sent.append(run_id))
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        run = grouping_run_start(round=round, by=None)
+        start_from_the_page(staff_client, round)
     assert sent == []
     assert len(callbacks) == 1
 
     callbacks[0]()
-    assert sent == [run.pk]
+    assert sent == [GroupingRun.objects.get().pk]
 
 
 @pytest.fixture
@@ -83,20 +88,20 @@ def eager_celery():
 
 
 def test_with_an_eager_celery_the_run_is_done_when_the_start_commits(
-    django_capture_on_commit_callbacks, eager_celery
+    staff_client, django_capture_on_commit_callbacks, eager_celery
 ):
     round, _ = small_round()
 
     with django_capture_on_commit_callbacks(execute=True):
-        run = grouping_run_start(round=round, by=None)
+        start_from_the_page(staff_client, round)
 
-    run.refresh_from_db()
+    run = GroupingRun.objects.get()
     assert run.status == GroupingRun.Status.DONE
     assert len(drafts(round)) == 2
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_picks_the_run_up_from_redis():
+def test_a_real_worker_picks_the_run_up_from_redis(staff_client):
     """Committed rows, the task on the Redis broker, and a worker thread doing the run."""
     if not os.environ.get("REDIS_URL"):
         pytest.skip("REDIS_URL is not set")
@@ -105,7 +110,8 @@ def test_a_real_worker_picks_the_run_up_from_redis():
     celery_app.control.purge()
 
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        run = grouping_run_start(round=round, by=None)  # autocommit: sent at once
+        start_from_the_page(staff_client, round)  # autocommit: sent at once
+        run = GroupingRun.objects.get()
         deadline = time.monotonic() + 60
         while run.status in ACTIVE_RUN_STATUSES and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -6,9 +6,7 @@ from hypothesis import strategies as st
 from apps.rounds.weekgrid import (
     MINUTES_PER_WEEK,
     cells_to_intervals,
-    covers,
     intervals_to_cells,
-    normalise,
     occurrence,
     slot_in_zone,
 )
@@ -35,16 +33,6 @@ def test_sunday_late_evening_east_of_utc_wraps_to_the_start_of_the_week():
         [(0, 8 * 60), (0, 8 * 60 + 30), (0, 9 * 60)], zone="Asia/Tokyo", week_of=WINTER
     )
     assert stored == [(0, 30), (MINUTES_PER_WEEK - 60, MINUTES_PER_WEEK)]
-
-
-def test_normalise_merges_touching_intervals_and_splits_wrapping_ones():
-    assert normalise([(60, 120), (120, 180), (10050, 10140)]) == [(0, 180), (10050, 10080)]
-
-
-def test_a_meeting_that_runs_past_sunday_midnight_is_covered_across_the_wrap():
-    available = [(10020, 10080), (0, 60)]
-    assert covers(available, 10050, 90)
-    assert not covers(available, 10050, 120)
 
 
 def test_everything_or_nothing_selected_behaves():

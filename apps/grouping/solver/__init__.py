@@ -24,12 +24,11 @@ from .io import (
     problem_to_dict,
     result_to_dict,
 )
-from .problem import WEEK_MINUTES, Cohort, Facilitator, Participant, Problem, Result, Unplaced
+from .problem import Cohort, Facilitator, Participant, Problem, Result, Unplaced
 from .solver import solve
 from .validate import validate
 
 __all__ = [
-    "WEEK_MINUTES",
     "Cohort",
     "Facilitator",
     "Participant",

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .problem import WEEK_MINUTES, Cohort, Facilitator, Participant, Problem, Result
+from apps.rounds.cyclic_week import MINUTES_PER_WEEK
+
+from .problem import Cohort, Facilitator, Participant, Problem, Result
 
 DEFAULT_TIME_LIMIT_SECONDS = 60.0
 
@@ -76,10 +78,10 @@ def parse_problem(data: Any) -> Problem:
 
 def check_problem(problem: Problem) -> None:
     """Raise ``ProblemError`` for the first value out of range or reference that is wrong."""
-    if not 1 <= problem.slot_minutes <= WEEK_MINUTES or WEEK_MINUTES % problem.slot_minutes:
-        raise ProblemError("slot_minutes", f"must divide {WEEK_MINUTES}, the minutes in a week")
-    if not 1 <= problem.meeting_minutes <= WEEK_MINUTES:
-        raise ProblemError("meeting_minutes", f"must be between 1 and {WEEK_MINUTES}")
+    if not 1 <= problem.slot_minutes <= MINUTES_PER_WEEK or MINUTES_PER_WEEK % problem.slot_minutes:
+        raise ProblemError("slot_minutes", f"must divide {MINUTES_PER_WEEK}, the minutes in a week")
+    if not 1 <= problem.meeting_minutes <= MINUTES_PER_WEEK:
+        raise ProblemError("meeting_minutes", f"must be between 1 and {MINUTES_PER_WEEK}")
     if problem.min_size < 1:
         raise ProblemError("min_size", "must be at least 1")
     if problem.min_size > problem.max_size:
@@ -109,12 +111,14 @@ def _check_people(people: list[Participant] | list[Facilitator], kind: str) -> N
         seen.add(person.id)
         for j, (start, end) in enumerate(person.availability):
             where = f"{kind}[{i}].availability[{j}]"
-            if not 0 <= start < WEEK_MINUTES:
-                raise ProblemError(where, f"start must be between 0 and {WEEK_MINUTES - 1}")
+            if not 0 <= start < MINUTES_PER_WEEK:
+                raise ProblemError(where, f"start must be between 0 and {MINUTES_PER_WEEK - 1}")
             if end <= start:
                 raise ProblemError(where, "end must be greater than start")
-            if end - start > WEEK_MINUTES:
-                raise ProblemError(where, f"cannot be longer than a week ({WEEK_MINUTES} minutes)")
+            if end - start > MINUTES_PER_WEEK:
+                raise ProblemError(
+                    where, f"cannot be longer than a week ({MINUTES_PER_WEEK} minutes)"
+                )
 
 
 def _check_fixed(problem: Problem) -> None:
@@ -127,8 +131,8 @@ def _check_fixed(problem: Problem) -> None:
             raise ProblemError(
                 f"{where}.facilitator", f"unknown facilitator {cohort.facilitator!r}"
             )
-        if not 0 <= cohort.start < WEEK_MINUTES:
-            raise ProblemError(f"{where}.start", f"must be between 0 and {WEEK_MINUTES - 1}")
+        if not 0 <= cohort.start < MINUTES_PER_WEEK:
+            raise ProblemError(f"{where}.start", f"must be between 0 and {MINUTES_PER_WEEK - 1}")
         for j, person in enumerate(cohort.participants):
             if person not in participants:
                 raise ProblemError(f"{where}.participants[{j}]", f"unknown participant {person!r}")

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .availability import meeting_starts, normalise, overlap
-from .problem import WEEK_MINUTES, Problem
+from apps.rounds.cyclic_week import MINUTES_PER_WEEK, meeting_starts, normalise, overlap
+
+from .problem import Problem
 
 NO_AVAILABILITY = "no availability given"
 NO_FACILITATOR = "no shared slot with a facilitator"
@@ -98,29 +99,25 @@ class Instance:
     @cached_property
     def participants_at(self) -> list[list[int]]:
         """For each start, the candidates who can meet then (not to be changed)."""
-        table: list[list[int]] = [[] for _ in range(self.slots)]
-        for p, starts in enumerate(self.participant_starts):
-            for k in starts:
-                table[k].append(p)
-        return table
+        return self._by_start(self.participant_starts)
 
     @cached_property
     def facilitators_at(self) -> list[list[int]]:
         """For each start, the facilitators who can open a new cohort then (not to be changed)."""
-        table: list[list[int]] = [[] for _ in range(self.slots)]
-        for f, starts in enumerate(self.facilitator_starts):
-            for k in starts:
-                table[k].append(f)
-        return table
+        return self._by_start(self.facilitator_starts)
 
-    def conflicting(self, start: int) -> list[int]:
-        """Starts whose meetings overlap a meeting at ``start`` (not including ``start``)."""
-        return [(start + offset) % self.slots for offset in self.conflict_offsets]
+    def _by_start(self, starts_of: list[tuple[int, ...]]) -> list[list[int]]:
+        """Turn each person's list of starts into each start's list of people."""
+        table: list[list[int]] = [[] for _ in range(self.slots)]
+        for person, starts in enumerate(starts_of):
+            for k in starts:
+                table[k].append(person)
+        return table
 
 
 def prepare(problem: Problem) -> Instance:
     """Index ``problem``, apply its kept cohorts and prune starts that cannot hold a cohort."""
-    slots = WEEK_MINUTES // problem.slot_minutes
+    slots = MINUTES_PER_WEEK // problem.slot_minutes
     meeting = problem.meeting_minutes
     offsets = [d for d in range(1, slots) if overlap(0, d * problem.slot_minutes, meeting)]
     participant_index = {p.id: i for i, p in enumerate(problem.participants)}
@@ -129,8 +126,7 @@ def prepare(problem: Problem) -> Instance:
     availability = [normalise(p.availability) for p in problem.participants]
     fits = [meeting_starts(a, problem.slot_minutes, meeting) for a in availability]
     facilitator_fits = [
-        meeting_starts(normalise(f.availability), problem.slot_minutes, meeting)
-        for f in problem.facilitators
+        meeting_starts(f.availability, problem.slot_minutes, meeting) for f in problem.facilitators
     ]
 
     kept, busy = _kept_cohorts(problem, participant_index, facilitator_index)

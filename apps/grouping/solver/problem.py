@@ -1,16 +1,15 @@
 """The data the grouping algorithm reads and writes.
 
 Everything here is plain data so the algorithm can run (and be tested or benchmarked) without
-Django. Times are minutes since Monday 00:00 UTC in a cyclic week of ``WEEK_MINUTES``.
+Django. Times are minutes since Monday 00:00 UTC on the cyclic week of
+``apps.rounds.cyclic_week``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-WEEK_MINUTES = 7 * 24 * 60
-
-Interval = tuple[int, int]
+from apps.rounds.cyclic_week import Interval
 
 
 @dataclass(frozen=True)

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .availability import covers, normalise, overlap
-from .problem import WEEK_MINUTES, Problem, Result
+from apps.rounds.cyclic_week import MINUTES_PER_WEEK, covers, overlap
+
+from .problem import Problem, Result
 
 
 def validate(problem: Problem, result: Result) -> list[str]:
     """Every broken rule in ``result``, as readable sentences; empty when it is valid."""
     errors: list[str] = []
-    participants = {p.id: normalise(p.availability) for p in problem.participants}
+    participants = {p.id: p.availability for p in problem.participants}
     facilitators = {f.id: f for f in problem.facilitators}
-    facilitator_time = {f.id: normalise(f.availability) for f in problem.facilitators}
     kept = {(c.facilitator, c.start) for c in problem.fixed_cohorts}
     placed_in: dict[str, int] = {}
     led: dict[str, list[int]] = defaultdict(list)
 
     for i, cohort in enumerate(result.cohorts):
         where = f"cohorts[{i}]"
-        if not 0 <= cohort.start < WEEK_MINUTES:
+        if not 0 <= cohort.start < MINUTES_PER_WEEK:
             errors.append(f"{where}: start {cohort.start} is outside the week")
         elif cohort.start % problem.slot_minutes and (cohort.facilitator, cohort.start) not in kept:
             errors.append(
@@ -40,7 +40,7 @@ def validate(problem: Problem, result: Result) -> list[str]:
         else:
             led[cohort.facilitator].append(i)
             if not covers(
-                facilitator_time[cohort.facilitator], cohort.start, problem.meeting_minutes
+                facilitators[cohort.facilitator].availability, cohort.start, problem.meeting_minutes
             ):
                 errors.append(
                     f"{where}: facilitator {cohort.facilitator!r} is not available "
