@@ -8,7 +8,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from apps.courses.models import Unit
-from apps.rounds.models import MINUTES_PER_WEEK, Enrollment, Round
+from apps.rounds.cyclic_week import MINUTES_PER_WEEK
+from apps.rounds.models import Enrollment, Round
 
 
 class CohortQuerySet(models.QuerySet):

@@ -7,9 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from apps.courses.models import Course, Unit
-
-# Availability is kept on a cyclic week of minutes since Monday 00:00 UTC.
-MINUTES_PER_WEEK = 7 * 24 * 60
+from apps.rounds.cyclic_week import MINUTES_PER_WEEK
 
 
 class Round(models.Model):
