@@ -182,19 +182,20 @@ class EnrollmentAdmin(admin.ModelAdmin):
         "name",
         "round",
         "role",
+        "is_lead",
         "status",
         "experience",
         "has_availability",
         "applied_at",
     ]
-    list_filter = ["round", "role", "status"]
+    list_filter = ["round", "role", "is_lead", "status"]
     list_select_related = ["user", "round__course"]
     search_fields = ["user__email", "user__display_name"]
     raw_id_fields = ["user"]
     readonly_fields = ["applied_at", "status_changed_at", "availability_updated_at"]
     fields = [
         ("round", "user"),
-        ("role", "status"),
+        ("role", "is_lead", "status"),
         "motivation",
         "experience",
         "max_cohorts",

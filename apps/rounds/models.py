@@ -96,6 +96,10 @@ class EnrollmentQuerySet(models.QuerySet):
     def facilitators(self):
         return self.filter(role=Enrollment.Role.FACILITATOR)
 
+    def leads(self):
+        """Current lead facilitators."""
+        return self.facilitators().current().filter(is_lead=True)
+
 
 class Enrollment(models.Model):
     """A person's place in a round."""
@@ -106,16 +110,26 @@ class Enrollment(models.Model):
 
     class Status(models.TextChoices):
         APPLIED = "applied", "Applied"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        OFFERED = "offered", "Offered a place"
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
         ACTIVE = "active", "Active"
         DROPPED = "dropped", "Dropped"
+        LEFT = "left", "Left"
+        DEFERRED = "deferred", "Deferred to a later round"
         COMPLETED = "completed", "Completed"
 
-    # Status groups: every rule about "who still counts" names one of these.
-    GONE = frozenset({Status.DROPPED, Status.DECLINED})
-    TAKING_PART = frozenset({Status.ACCEPTED, Status.ACTIVE, Status.COMPLETED})
+    # Status groups: every rule about "who still counts" names one of these, so a new
+    # status is placed once, here, and every rule follows.
+    # Waiting for the organisers' decision, or for their own answer to an offer.
+    AWAITING_DECISION = frozenset({Status.APPLIED, Status.WAITLISTED, Status.OFFERED})
+    # Accepted and not finished: may be placed in a cohort and work on exercises.
     ELIGIBLE = frozenset({Status.ACCEPTED, Status.ACTIVE})
+    # Accepted into the round and still in it, or through it.
+    TAKING_PART = ELIGIBLE | {Status.COMPLETED}
+    # Turned down, dropped out, left of their own accord, or moved to a later round.
+    GONE = frozenset({Status.DECLINED, Status.DROPPED, Status.LEFT, Status.DEFERRED})
 
     class Experience(models.IntegerChoices):
         NEW = 0, "New to the field"
@@ -140,6 +154,12 @@ class Enrollment(models.Model):
         max_length=64, blank=True, help_text="The zone the availability was entered in."
     )
     availability_updated_at = models.DateTimeField(null=True, blank=True)
+    is_lead = models.BooleanField(
+        "lead facilitator",
+        default=False,
+        help_text="Lead facilitators run grouping, approve switches and place late applicants "
+        "in this round, without being staff.",
+    )
     applied_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
 
@@ -152,6 +172,10 @@ class Enrollment(models.Model):
             models.CheckConstraint(
                 condition=Q(max_cohorts__gte=1, max_cohorts__lte=10),
                 name="enrollment_max_cohorts_sensible",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_lead=False) | Q(role="facilitator"),
+                name="enrollment_lead_is_a_facilitator",
             ),
         ]
         indexes = [models.Index(fields=["round", "role", "status"])]

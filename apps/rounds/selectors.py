@@ -18,6 +18,21 @@ def is_facilitating(user) -> bool:
     return facilitator_places(user=user).exists()
 
 
+def rounds_led_by(user) -> QuerySet[Round]:
+    """The rounds this person may lead: every round for staff, else those they are lead of.
+
+    The one rule for the powers a round's lead facilitators share with staff (grouping,
+    switches, late applicants, analytics): every view and service asks here.
+    """
+    if user.is_staff:
+        return Round.objects.all()
+    return Round.objects.filter(pk__in=Enrollment.objects.filter(user=user).leads().values("round"))
+
+
+def can_lead(user, round: Round) -> bool:
+    return user.is_authenticated and rounds_led_by(user).filter(pk=round.pk).exists()
+
+
 def rounds_visible_to(user) -> QuerySet[Round]:
     """Rounds of published courses, plus any round the person is enrolled in; staff see all."""
     rounds = Round.objects.select_related("course")

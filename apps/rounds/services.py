@@ -16,11 +16,7 @@ from apps.rounds import weekgrid
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round, RoundUnit
 
 # Statuses in which a person may still say when they can meet.
-AVAILABILITY_EDITABLE = (
-    Enrollment.Status.APPLIED,
-    Enrollment.Status.ACCEPTED,
-    Enrollment.Status.ACTIVE,
-)
+AVAILABILITY_EDITABLE = Enrollment.AWAITING_DECISION | Enrollment.ELIGIBLE
 MAX_COHORTS_CHOICES = range(1, 6)
 _BATCH = 500
 

@@ -205,3 +205,20 @@ def test_availability_cannot_change_after_a_declined_application():
         availability_save(enrollment=enrollment, cells={(0, 0)}, time_zone="UTC")
 
     assert not enrollment.availability.exists()
+
+
+@pytest.mark.parametrize("status", [Enrollment.Status.WAITLISTED, Enrollment.Status.OFFERED])
+def test_people_waiting_for_a_place_can_still_say_when_they_can_meet(status):
+    enrollment = EnrollmentFactory(status=status)
+
+    availability_save(enrollment=enrollment, cells={(0, 36)}, time_zone="UTC")
+
+    assert enrollment.availability.exists()
+
+
+@pytest.mark.parametrize("status", [Enrollment.Status.LEFT, Enrollment.Status.DEFERRED])
+def test_people_who_left_or_deferred_cannot_change_their_availability(status):
+    with pytest.raises(RoundError, match="can no longer be changed"):
+        availability_save(
+            enrollment=EnrollmentFactory(status=status), cells={(0, 0)}, time_zone="UTC"
+        )
