@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_data_is_refused_outside_demo_mode(settings):
     settings.DEMO_MODE = False
-    with pytest.raises(CommandError, match="DEMO_MODE"):
+    with pytest.raises(CommandError, match="DEMO_MODE") as caught:
         call_command("load_demo")
+    assert caught.value.returncode == 2
     assert not User.objects.exists()
 
 
@@ -58,3 +59,17 @@ def test_the_demo_participant_sees_the_contributing_session_with_both_plans(clie
     kinds = set(Exercise.objects.filter(unit__number=number).values_list("kind", flat=True))
     assert kinds == {"career_plan", "project_plan"}
     assert "List: 3-5 items" in page and "at least 10 items" in page and "Time box: 5 min" in page
+
+
+def test_a_broken_demo_course_is_reported_by_file_and_field(settings, tmp_path, monkeypatch):
+    from apps.demo.management.commands import load_demo
+
+    settings.DEMO_MODE = True
+    (tmp_path / "course.yaml").write_text("title: A course with no slug\n")
+    monkeypatch.setattr(load_demo, "DEMO_COURSE", tmp_path)
+
+    with pytest.raises(CommandError, match="Nothing was loaded. .*course.yaml") as caught:
+        call_command("load_demo")
+
+    assert caught.value.returncode == 2
+    assert not Course.objects.exists()

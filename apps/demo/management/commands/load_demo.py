@@ -8,7 +8,7 @@ from django.utils import timezone
 from apps.accounts.services import user_ensure
 from apps.cohorts.models import Cohort
 from apps.cohorts.services import cohort_create, cohort_publish, placement_set
-from apps.courses.coursefiles import read_course
+from apps.courses.coursefiles import CourseFileError, read_course
 from apps.courses.services import course_import
 from apps.rounds import weekgrid
 from apps.rounds.models import Enrollment, Round
@@ -39,12 +39,18 @@ class Command(BaseCommand):
     help = "Load the demo course, a running round with a cohort, and demo users. Safe to rerun."
 
     def handle(self, *args, **options):
+        # Exit status 2, as for a bad command line: the run was refused, nothing was done.
         if not settings.DEMO_MODE:
             raise CommandError(
-                "Demo users share a published password, so they are only created with DEMO_MODE=1."
+                "Demo users share a published password, so they are only created with DEMO_MODE=1.",
+                returncode=2,
             )
+        try:
+            spec = read_course(DEMO_COURSE)
+        except CourseFileError as error:
+            raise CommandError(f"Nothing was loaded. {error}", returncode=2) from None
         with transaction.atomic():
-            course = course_import(spec=read_course(DEMO_COURSE))
+            course = course_import(spec=spec)
             users = {
                 user["email"]: user_ensure(password=DEMO_PASSWORD, **user) for user in DEMO_USERS
             }
