@@ -644,3 +644,28 @@ def pools_to_settle(*, now: datetime) -> list[tuple[int, int]]:
         .distinct()
     )
     return sorted(pool for pool in candidates if pool in with_work)
+
+
+def pools_with_late_work(*, now: datetime) -> list[tuple[int, int]]:
+    """(round id, exercise id) of every allocated pool where someone still waits to be fitted in.
+
+    That is someone who handed in the exercise after its pool was allocated
+    and has never been asked to review in it. The tick keeps trying for
+    SETTLE_FOR after they handed it in. One query.
+    """
+    allocated = ReviewAssignment.objects.filter(
+        submission__enrollment__round_id=OuterRef("enrollment__round_id"),
+        submission__exercise_id=OuterRef("exercise_id"),
+    )
+    asked = ReviewAssignment.objects.filter(
+        reviewer_id=OuterRef("enrollment_id"), submission__exercise_id=OuterRef("exercise_id")
+    )
+    return sorted(
+        Submission.objects.filter(
+            first_submitted_at__gt=now - SETTLE_FOR, exercise__peer_review__is_enabled=True
+        )
+        .exclude(enrollment__status__in=Enrollment.GONE)
+        .filter(Exists(allocated), ~Exists(asked))
+        .values_list("enrollment__round_id", "exercise_id")
+        .distinct()
+    )

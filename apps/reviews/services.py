@@ -148,29 +148,35 @@ def reviews_allocate(*, round: Round, exercise: Exercise) -> int:
 
 
 @transaction.atomic
-def reviews_fit_late(*, submission: Submission) -> int:
-    """Fit a submission made after its pool was allocated, without touching started reviews."""
-    settings = _lock_settings(submission.exercise)
+def reviews_fit_late(*, round: Round, exercise: Exercise) -> int:
+    """Fit in work submitted after the pool was allocated, without touching started reviews.
+
+    Late work is anyone in the pool who has never been asked to review in it.
+    They are fitted together with every submission still short of its
+    reviewers, as `allocation.fit_late_submissions` wants. Before the pool is
+    allocated this does nothing: everyone joins the allocation then.
+    Returns how many reviews were assigned.
+    """
+    settings = _lock_settings(exercise)
     if settings is None:
         return 0
-    round = submission.enrollment.round
-    pool, existing = _pool(round, submission.exercise)
-    if not existing:
-        return 0  # the pool has not been allocated yet; this submission joins it then
+    pool, existing = _pool(round, exercise)
+    asked = {a.reviewer for a in existing}
+    arrivals = [s.id for s in pool if s.author not in asked]
+    if not existing or not arrivals:
+        return 0
     covered = Counter(a.submission for a in existing if a.status in ReviewAssignment.COVERING)
     k = settings.reviews_per_submission
-    late = [s.id for s in pool if covered[s.id] < k or s.id == str(submission.pk)]
-    if str(submission.pk) not in {s.id for s in pool}:
-        return 0  # withdrawn again, or its author has left the round
+    short = [s.id for s in pool if covered[s.id] < k]
     changes = allocation.fit_late_submissions(
         pool,
-        late,
-        k=settings.reviews_per_submission,
+        arrivals + short,
+        k=k,
         pool=settings.pool,
         existing=existing,
-        seed=_seed(round, submission.exercise),
+        seed=_seed(round, exercise),
     )
-    return _apply(round, submission.exercise, settings, changes)
+    return _apply(round, exercise, settings, changes)
 
 
 @transaction.atomic

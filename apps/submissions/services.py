@@ -11,7 +11,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.courses.models import Exercise, Level, Prompt
-from apps.reviews.tasks import fit_late
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.answers import (
     AnswerProblem,
@@ -147,7 +146,6 @@ def _submit(*, submission: Submission, answers: dict, base_version: int) -> Subm
     if schedule and schedule.closes_at and now > schedule.closes_at:
         raise SubmissionError("This session has closed, so no more submissions are taken.")
     is_late = bool(schedule and now > schedule.due_at)
-    first_time = submission.first_submitted_at is None
     submission = _bump(
         submission,
         base_version,
@@ -163,9 +161,6 @@ def _submit(*, submission: Submission, answers: dict, base_version: int) -> Subm
         answers=cleaned,
         is_late=is_late,
     )
-    if first_time:
-        # Someone submitting after their pool was allocated still gets reviewers.
-        fit_late.delay_on_commit(submission.pk)
     _sync_milestones(submission, prompts)
     return submission
 

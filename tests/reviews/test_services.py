@@ -239,7 +239,7 @@ def test_a_late_submitter_is_fitted_in_without_disturbing_started_reviews():
 
     with time_machine.travel(DUE + timedelta(hours=3), tick=False):
         late = world.join(0, at=DUE + timedelta(hours=3))
-        reviews_fit_late(submission=world.submission(late))
+        reviews_fit_late(round=world.round, exercise=world.exercise)
 
     assert covering(world.submission(late)) == 2
     assert load(late) == 2
@@ -251,23 +251,38 @@ def test_a_late_submitter_is_fitted_in_without_disturbing_started_reviews():
 
 
 @pytest.mark.django_db
+def test_late_submitters_arriving_between_two_ticks_are_fitted_in_together():
+    world = build_world(5, 4)
+    world.allocate()
+    with time_machine.travel(DUE + timedelta(hours=3), tick=False):
+        first = world.join(0, at=DUE + timedelta(hours=2))
+        second = world.join(1, at=DUE + timedelta(hours=3))
+
+        assert reviews_fit_late(round=world.round, exercise=world.exercise) == 8
+
+    for person in world.everyone:
+        assert covering(world.submission(person)) == 2 and load(person) == 2
+    assert {first, second} <= {a.reviewer for a in live()}
+
+
+@pytest.mark.django_db
 def test_fitting_a_late_submission_again_changes_nothing():
     world = build_world(5)
     world.allocate()
-    late = world.join(0, at=DUE + timedelta(hours=3))
-    reviews_fit_late(submission=world.submission(late))
+    world.join(0, at=DUE + timedelta(hours=3))
+    reviews_fit_late(round=world.round, exercise=world.exercise)
     before = set(live().values_list("reviewer_id", "submission_id"))
 
-    assert reviews_fit_late(submission=world.submission(late)) == 0
+    assert reviews_fit_late(round=world.round, exercise=world.exercise) == 0
     assert set(live().values_list("reviewer_id", "submission_id")) == before
 
 
 @pytest.mark.django_db
 def test_a_submission_before_allocation_waits_for_the_deadline():
     world = build_world(4)
-    early = world.join(0)
+    world.join(0)
 
-    assert reviews_fit_late(submission=world.submission(early)) == 0
+    assert reviews_fit_late(round=world.round, exercise=world.exercise) == 0
     assert not ReviewAssignment.objects.exists()
 
 
