@@ -30,7 +30,6 @@ from apps.courses.models import (
     Unit,
 )
 from apps.markup.render import render_markdown
-from apps.submissions.selectors import working_round_slug
 
 
 def exercise_prompts(*, exercise: Exercise) -> list[Prompt]:
@@ -255,13 +254,10 @@ class ExerciseItem:
     kind_label: str
     instructions_html: SafeString
     prompts: list[PromptItem] = field(default_factory=list)
-    answer_url: str | None = None  # the answer form, when the viewer works in a round
 
 
-def unit_exercises(*, unit: Unit, user) -> list[ExerciseItem]:
-    """The session's exercises with their prompts (one query: exercises LEFT JOIN prompts),
-    each linked to its answer form in the round the user works in, if any.
-    """
+def unit_exercises(*, unit: Unit) -> list[ExerciseItem]:
+    """The session's exercises with their prompts, in one query: exercises LEFT JOIN prompts."""
     rows = (
         Exercise.objects.filter(unit_id=unit.pk)
         .order_by("position", "prompts__position")
@@ -305,12 +301,6 @@ def unit_exercises(*, unit: Unit, user) -> list[ExerciseItem]:
                 help_html=render_markdown(help_text) if help_text else None,
             )
         )
-    # Only a published course has rounds to work in, and only exercises need one.
-    if exercises and unit.course.is_published:
-        round_slug = working_round_slug(user=user, course_id=unit.course_id)
-        if round_slug:
-            for exercise in exercises.values():
-                exercise.answer_url = reverse("submissions:answer", args=[round_slug, exercise.pk])
     return list(exercises.values())
 
 
