@@ -29,6 +29,7 @@ from apps.courses.models import (
     Rubric,
     Unit,
 )
+from apps.courses.sections import exercise_sections
 from apps.markup.render import render_markdown
 
 
@@ -304,23 +305,6 @@ def unit_exercises(*, unit: Unit) -> list[ExerciseItem]:
     return list(exercises.values())
 
 
-def _peer_review_spec(settings) -> dict | None:
-    """An exercise's PeerReviewSettings as the `peer_review:` mapping of its unit file."""
-    if settings is None:
-        return None
-    return {
-        "enabled": settings.is_enabled,
-        "reviews": settings.reviews_per_submission,
-        "pool": settings.pool,
-        "anonymous": settings.is_anonymous,
-        "rubric": settings.rubric.slug if settings.rubric else None,
-        "questions": settings.questions,
-        "due_hours_after_deadline": settings.due_hours_after_deadline,
-        "grace_hours": settings.grace_hours,
-        "release": settings.release,
-    }
-
-
 def course_to_spec(course: Course) -> dict:
     """The course as the plain data that coursefiles.write_course writes out."""
     rubrics = (
@@ -340,10 +324,12 @@ def course_to_spec(course: Course) -> dict:
         Prefetch(
             "exercises",
             queryset=Exercise.objects.order_by("position")
-            .select_related("rubric", "peer_review__rubric")
+            .select_related("rubric")
             .prefetch_related(Prefetch("prompts", queryset=Prompt.objects.order_by("position"))),
         ),
     )
+    exercises = [exercise for unit in units for exercise in unit.exercises.all()]
+    sections = {section.field: section.export(exercises) for section in exercise_sections()}
     return {
         "slug": course.slug,
         "title": course.title,
@@ -407,7 +393,7 @@ def course_to_spec(course: Course) -> dict:
                             }
                             for p in e.prompts.all()
                         ],
-                        "peer_review": _peer_review_spec(getattr(e, "peer_review", None)),
+                        **{field: exported.get(e.pk) for field, exported in sections.items()},
                     }
                     for e in unit.exercises.all()
                 ],

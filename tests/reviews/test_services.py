@@ -12,15 +12,11 @@ import time_machine
 import yaml
 
 from apps.cohorts.models import Cohort
-from apps.courses.coursefiles import (
-    PEER_REVIEW_DEFAULTS,
-    CourseFileError,
-    read_course,
-    write_course,
-)
+from apps.courses.coursefiles import CourseFileError, read_course, write_course
 from apps.courses.selectors import course_to_spec
 from apps.courses.services import course_import
 from apps.reviews import selectors
+from apps.reviews.coursefiles import PEER_REVIEW_DEFAULTS
 from apps.reviews.models import PeerReviewSettings, Review, ReviewAssignment
 from apps.reviews.services import (
     LATE_HAND_OUT_TIME,
