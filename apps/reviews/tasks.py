@@ -13,7 +13,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from apps.courses.models import Exercise
-from apps.reviews.selectors import pools_to_settle, pools_with_late_work
+from apps.reviews.selectors.pools import pools_to_settle, pools_with_late_work
 from apps.reviews.services import reviews_allocate, reviews_fit_late, reviews_reassign
 from apps.rounds.models import Round
 

@@ -10,7 +10,7 @@ from apps.reminders.services import Window
 from apps.reviews import tasks
 from apps.reviews.models import PeerReviewSettings, ReviewAssignment
 from apps.reviews.reminders import check_reviews_due, plan_reviews_due
-from apps.reviews.selectors import SETTLE_FOR
+from apps.reviews.selectors.pools import SETTLE_FOR
 from apps.reviews.services import reviews_allocate, reviews_reassign
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.models import Submission
