@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.courses.models import Exercise, Level, Prompt
+from apps.courses.selectors import exercise_prompts
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.answers import (
     AnswerProblem,
@@ -50,10 +51,6 @@ class SubmissionConflict(SubmissionError):
         self.current = current
 
 
-def _prompts(exercise: Exercise) -> list[Prompt]:
-    return list(exercise.prompts.order_by("position"))
-
-
 def submission_get_or_start(*, enrollment: Enrollment, exercise: Exercise) -> Submission:
     submission, _ = Submission.objects.get_or_create(enrollment=enrollment, exercise=exercise)
     return submission
@@ -74,7 +71,7 @@ def submission_save_draft(
     *, submission: Submission, answers: dict, base_version: int
 ) -> Submission:
     """Save answers as they are; only their size is checked."""
-    cleaned, problems = clean_draft(_prompts(submission.exercise), answers)
+    cleaned, problems = clean_draft(exercise_prompts(exercise=submission.exercise), answers)
     if problems:
         raise SubmissionError("Some answers are too long to save.", problems)
     if cleaned == submission.answers and base_version == submission.version:
@@ -129,7 +126,7 @@ def submission_submit(*, submission: Submission, answers: dict, base_version: in
 @transaction.atomic
 def _submit(*, submission: Submission, answers: dict, base_version: int) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    prompts = _prompts(submission.exercise)
+    prompts = exercise_prompts(exercise=submission.exercise)
     cleaned, problems = clean_draft(prompts, answers)
     if problems:
         raise SubmissionError("Some answers are too long to submit.", problems)
