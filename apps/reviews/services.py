@@ -117,15 +117,14 @@ def reviews_fit_late(*, round: Round, exercise: Exercise) -> int:
         return 0
     pool, existing = pool_state(round=round, exercise=exercise)
     asked = {a.reviewer for a in existing}
-    arrivals = [s.id for s in pool if s.author not in asked]
-    if not existing or not arrivals:
-        return 0
+    if not existing or all(s.author in asked for s in pool):
+        return 0  # not allocated yet (everyone joins then), or nobody new
     covered = Counter(a.submission for a in existing if a.status in ReviewAssignment.COVERING)
     k = settings.reviews_per_submission
-    short = [s.id for s in pool if covered[s.id] < k]
+    late = [s.id for s in pool if s.author not in asked or covered[s.id] < k]
     changes = allocation.fit_late_submissions(
         pool,
-        arrivals + short,
+        late,
         k=k,
         pool=settings.pool,
         existing=existing,
