@@ -12,27 +12,14 @@ from urllib.parse import urlparse
 
 import yaml
 
+from apps.courses.sections import ExerciseSection, exercise_sections
+
 COURSE_FILE = "course.yaml"
 UNITS_DIR = "units"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESOURCE_KINDS = ("article", "paper", "video", "podcast", "other")
 EXERCISE_KINDS = ("free_response", "career_plan", "project_plan")
 ANSWER_KINDS = ("text", "list", "milestones")
-REVIEW_POOLS = ("cohort", "round")
-REVIEW_RELEASES = ("after_own", "at_due")
-# What an exercise's `peer_review:` mapping means when a field is left out; the
-# same values as the PeerReviewSettings model's defaults.
-PEER_REVIEW_DEFAULTS = {
-    "enabled": True,
-    "reviews": 2,
-    "pool": "cohort",
-    "anonymous": True,
-    "rubric": None,
-    "questions": [],
-    "due_hours_after_deadline": 72,
-    "grace_hours": 24,
-    "release": "after_own",
-}
 # The largest value the database's integer columns hold.
 _LARGEST_WHOLE = 2_147_483_647
 
@@ -45,7 +32,7 @@ class CourseFileError(Exception):
 
 
 @dataclass
-class _Reader:
+class Reader:
     """Checks the values of one mapping in one file, remembering where it is."""
 
     file: str
@@ -53,9 +40,10 @@ class _Reader:
     data: dict
 
     def fail(self, field: str, problem: str):
-        raise CourseFileError(self.file, self._at(field), problem)
+        raise CourseFileError(self.file, self.at(field), problem)
 
-    def _at(self, field: str) -> str:
+    def at(self, field: str) -> str:
+        """The path of a field of this mapping, as error messages name it."""
         return f"{self.path}.{field}" if self.path and field else (self.path or field)
 
     def check_fields(self, allowed: tuple[str, ...]) -> None:
@@ -106,7 +94,14 @@ class _Reader:
             self.fail(field, f"“{value}” is not one of {', '.join(choices)}")
         return value
 
-    def items(self, field: str, *, required: bool = False) -> list["_Reader"]:
+    def rubric(self, field: str, rubric_slugs: set[str]) -> str | None:
+        """The slug of a rubric in the course file, or None when the field is left out."""
+        rubric = self.text(field) or None
+        if rubric is not None and rubric not in rubric_slugs:
+            self.fail(field, f"“{rubric}” is not a rubric in {COURSE_FILE}")
+        return rubric
+
+    def items(self, field: str, *, required: bool = False) -> list["Reader"]:
         value = self.data.get(field)
         if value is None:
             if required:
@@ -118,11 +113,11 @@ class _Reader:
         for index, item in enumerate(value):
             if not isinstance(item, dict):
                 self.fail(f"{field}[{index}]", "must be a mapping of field: value")
-            readers.append(_Reader(self.file, self._at(f"{field}[{index}]"), item))
+            readers.append(Reader(self.file, self.at(f"{field}[{index}]"), item))
         return readers
 
 
-def _unique(readers: list[_Reader], values: list[str], field: str) -> None:
+def _unique(readers: list[Reader], values: list[str], field: str) -> None:
     seen = set()
     for reader, value in zip(readers, values, strict=True):
         if value in seen:
@@ -130,7 +125,7 @@ def _unique(readers: list[_Reader], values: list[str], field: str) -> None:
         seen.add(value)
 
 
-def _load_yaml(path: Path, name: str) -> _Reader:
+def _load_yaml(path: Path, name: str) -> Reader:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -144,10 +139,10 @@ def _load_yaml(path: Path, name: str) -> _Reader:
         raise CourseFileError(name, "", f"is not valid YAML ({where}{problem})") from None
     if not isinstance(data, dict):
         raise CourseFileError(name, "", "must be a mapping of field: value at the top level")
-    return _Reader(name, "", data)
+    return Reader(name, "", data)
 
 
-def _read_rubric(r: _Reader) -> dict:
+def _read_rubric(r: Reader) -> dict:
     r.check_fields(("slug", "title", "criteria"))
     criteria = r.items("criteria", required=True)
     spec = {"slug": r.slug("slug"), "title": r.text("title", required=True, max_length=200)}
@@ -156,7 +151,7 @@ def _read_rubric(r: _Reader) -> dict:
     return spec
 
 
-def _read_criterion(r: _Reader) -> dict:
+def _read_criterion(r: Reader) -> dict:
     r.check_fields(("slug", "title", "description", "levels"))
     levels = []
     for level in r.items("levels", required=True):
@@ -179,7 +174,7 @@ def _read_criterion(r: _Reader) -> dict:
     }
 
 
-def _read_resource(r: _Reader) -> dict:
+def _read_resource(r: Reader) -> dict:
     r.check_fields(("title", "url", "authors", "year", "kind", "core", "minutes", "note"))
     url = r.text("url", required=True, max_length=1000)
     parsed = urlparse(url)
@@ -200,7 +195,7 @@ def _read_resource(r: _Reader) -> dict:
     }
 
 
-def _read_prompt(r: _Reader) -> dict:
+def _read_prompt(r: Reader) -> dict:
     r.check_fields(
         ("slug", "text", "help", "required", "answer", "min_items", "max_items", "timebox_minutes")
     )
@@ -225,63 +220,25 @@ def _read_prompt(r: _Reader) -> dict:
     }
 
 
-def _rubric_slug(r: _Reader, rubric_slugs: set[str]) -> str | None:
-    rubric = r.text("rubric") or None
-    if rubric is not None and rubric not in rubric_slugs:
-        r.fail("rubric", f"“{rubric}” is not a rubric in {COURSE_FILE}")
-    return rubric
-
-
-def _read_questions(r: _Reader) -> list[str]:
-    value = r.data.get("questions")
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        r.fail("questions", "must be a list of questions, one line each")
-    questions = []
-    for index, item in enumerate(value):
-        # Stored one per line, so a question may not span lines.
-        if isinstance(item, bool) or not isinstance(item, str | int | float):
-            r.fail(f"questions[{index}]", "must be text")
-        question = str(item).strip()
-        if not question:
-            r.fail(f"questions[{index}]", "is empty")
-        if "\n" in question or "\r" in question:
-            r.fail(f"questions[{index}]", "must fit on one line")
-        questions.append(question)
-    return questions
-
-
-def _read_peer_review(r: _Reader, rubric_slugs: set[str]) -> dict | None:
-    value = r.data.get("peer_review")
+def _read_section(r: Reader, section: ExerciseSection, rubric_slugs: set[str]) -> dict | None:
+    """Another app's mapping under the exercise, checked by that app; None when left out."""
+    value = r.data.get(section.field)
     if value is None:
         return None
     if not isinstance(value, dict):
-        r.fail("peer_review", "must be a mapping of field: value (use {} for all defaults)")
-    review = _Reader(r.file, r._at("peer_review"), value)
-    review.check_fields(tuple(PEER_REVIEW_DEFAULTS))
-    reviews = review.whole("reviews", minimum=1, maximum=5)
-    due_hours = review.whole("due_hours_after_deadline", minimum=0)
-    grace_hours = review.whole("grace_hours", minimum=0)
-    defaults = PEER_REVIEW_DEFAULTS
-    return {
-        "enabled": review.boolean("enabled", defaults["enabled"]),
-        "reviews": defaults["reviews"] if reviews is None else reviews,
-        "pool": review.choice("pool", REVIEW_POOLS, defaults["pool"]),
-        "anonymous": review.boolean("anonymous", defaults["anonymous"]),
-        "rubric": _rubric_slug(review, rubric_slugs),
-        "questions": _read_questions(review),
-        "due_hours_after_deadline": (
-            defaults["due_hours_after_deadline"] if due_hours is None else due_hours
-        ),
-        "grace_hours": defaults["grace_hours"] if grace_hours is None else grace_hours,
-        "release": review.choice("release", REVIEW_RELEASES, defaults["release"]),
-    }
+        r.fail(section.field, "must be a mapping of field: value (use {} for all defaults)")
+    reader = Reader(r.file, r.at(section.field), value)
+    reader.check_fields(tuple(section.defaults))
+    return section.read(reader, rubric_slugs=rubric_slugs)
 
 
-def _read_exercise(r: _Reader, rubric_slugs: set[str]) -> dict:
-    r.check_fields(("slug", "title", "kind", "instructions", "rubric", "prompts", "peer_review"))
-    rubric = _rubric_slug(r, rubric_slugs)
+def _read_exercise(r: Reader, rubric_slugs: set[str]) -> dict:
+    sections = exercise_sections()
+    r.check_fields(
+        ("slug", "title", "kind", "instructions", "rubric", "prompts")
+        + tuple(section.field for section in sections)
+    )
+    rubric = r.rubric("rubric", rubric_slugs)
     prompts = r.items("prompts", required=True)
     spec = {
         "slug": r.slug("slug"),
@@ -290,13 +247,14 @@ def _read_exercise(r: _Reader, rubric_slugs: set[str]) -> dict:
         "instructions": r.text("instructions"),
         "rubric": rubric,
         "prompts": [_read_prompt(p) for p in prompts],
-        "peer_review": _read_peer_review(r, rubric_slugs),
     }
+    for section in sections:
+        spec[section.field] = _read_section(r, section, rubric_slugs)
     _unique(prompts, [p["slug"] for p in spec["prompts"]], "slug")
     return spec
 
 
-def _read_unit(r: _Reader, rubric_slugs: set[str]) -> dict:
+def _read_unit(r: Reader, rubric_slugs: set[str]) -> dict:
     r.check_fields(("slug", "title", "summary", "resources", "exercises"))
     resources, exercises = r.items("resources"), r.items("exercises")
     spec = {
@@ -384,27 +342,24 @@ def _compact(value):
         return [_compact(v) for v in value]
     if not isinstance(value, dict):
         return value
+    sections = {section.field: section for section in exercise_sections()}
     out = {}
     for key, item in value.items():
+        if key in sections:
+            if item is not None:
+                out[key] = _compact_section(item, sections[key].defaults)
+            continue
         if key in _DEFAULTS and item == _DEFAULTS[key]:
             continue
         if key in ("rubrics", "resources", "exercises") and item == []:
-            continue
-        if key == "peer_review":
-            if item is not None:
-                out[key] = _compact_peer_review(item)
             continue
         out[key] = _compact(item)
     return out
 
 
-def _compact_peer_review(review: dict) -> dict:
-    """Only the fields that differ from the defaults; `{}` still switches peer review on."""
-    return {
-        key: value
-        for key, value in review.items()
-        if value != PEER_REVIEW_DEFAULTS.get(key, object())
-    }
+def _compact_section(data: dict, defaults: dict) -> dict:
+    """Only the fields that differ from the defaults; `{}` still says the exercise has it."""
+    return {key: value for key, value in data.items() if value != defaults.get(key, object())}
 
 
 def _dump(data: dict, path: Path) -> None:

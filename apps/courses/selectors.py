@@ -29,8 +29,8 @@ from apps.courses.models import (
     Rubric,
     Unit,
 )
+from apps.courses.sections import exercise_sections
 from apps.markup.render import render_markdown
-from apps.submissions.selectors import working_round_slug
 
 
 def exercise_prompts(*, exercise: Exercise) -> list[Prompt]:
@@ -255,13 +255,10 @@ class ExerciseItem:
     kind_label: str
     instructions_html: SafeString
     prompts: list[PromptItem] = field(default_factory=list)
-    answer_url: str | None = None  # the answer form, when the viewer works in a round
 
 
-def unit_exercises(*, unit: Unit, user) -> list[ExerciseItem]:
-    """The session's exercises with their prompts (one query: exercises LEFT JOIN prompts),
-    each linked to its answer form in the round the user works in, if any.
-    """
+def unit_exercises(*, unit: Unit) -> list[ExerciseItem]:
+    """The session's exercises with their prompts, in one query: exercises LEFT JOIN prompts."""
     rows = (
         Exercise.objects.filter(unit_id=unit.pk)
         .order_by("position", "prompts__position")
@@ -305,30 +302,7 @@ def unit_exercises(*, unit: Unit, user) -> list[ExerciseItem]:
                 help_html=render_markdown(help_text) if help_text else None,
             )
         )
-    # Only a published course has rounds to work in, and only exercises need one.
-    if exercises and unit.course.is_published:
-        round_slug = working_round_slug(user=user, course_id=unit.course_id)
-        if round_slug:
-            for exercise in exercises.values():
-                exercise.answer_url = reverse("submissions:answer", args=[round_slug, exercise.pk])
     return list(exercises.values())
-
-
-def _peer_review_spec(settings) -> dict | None:
-    """An exercise's PeerReviewSettings as the `peer_review:` mapping of its unit file."""
-    if settings is None:
-        return None
-    return {
-        "enabled": settings.is_enabled,
-        "reviews": settings.reviews_per_submission,
-        "pool": settings.pool,
-        "anonymous": settings.is_anonymous,
-        "rubric": settings.rubric.slug if settings.rubric else None,
-        "questions": settings.questions,
-        "due_hours_after_deadline": settings.due_hours_after_deadline,
-        "grace_hours": settings.grace_hours,
-        "release": settings.release,
-    }
 
 
 def course_to_spec(course: Course) -> dict:
@@ -350,10 +324,12 @@ def course_to_spec(course: Course) -> dict:
         Prefetch(
             "exercises",
             queryset=Exercise.objects.order_by("position")
-            .select_related("rubric", "peer_review__rubric")
+            .select_related("rubric")
             .prefetch_related(Prefetch("prompts", queryset=Prompt.objects.order_by("position"))),
         ),
     )
+    exercises = [exercise for unit in units for exercise in unit.exercises.all()]
+    sections = {section.field: section.export(exercises) for section in exercise_sections()}
     return {
         "slug": course.slug,
         "title": course.title,
@@ -417,7 +393,7 @@ def course_to_spec(course: Course) -> dict:
                             }
                             for p in e.prompts.all()
                         ],
-                        "peer_review": _peer_review_spec(getattr(e, "peer_review", None)),
+                        **{field: exported.get(e.pk) for field, exported in sections.items()},
                     }
                     for e in unit.exercises.all()
                 ],

@@ -1,7 +1,7 @@
 """Writes to course content and participant progress."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch
+from django.db.models import F
 
 from apps.courses.models import (
     Course,
@@ -14,7 +14,7 @@ from apps.courses.models import (
     Rubric,
     Unit,
 )
-from apps.reviews.models import PeerReviewSettings
+from apps.courses.sections import exercise_sections
 
 
 class CourseError(Exception):
@@ -47,10 +47,12 @@ def _copy(instance, **changes):
 
 @transaction.atomic
 def course_duplicate(*, course: Course, slug: str, title: str) -> Course:
-    """Copy a course with its units, resources, exercises, prompts, rubrics and peer review.
+    """Copy a course with its units, resources, exercises, prompts and rubrics.
 
-    The copy starts unpublished so an admin can adapt it before anyone sees it.
-    Participant progress is not copied: it belongs to the original.
+    What other apps keep per exercise (peer review, for one) comes along
+    through their exercise sections. The copy starts unpublished so an admin
+    can adapt it before anyone sees it. Participant progress is not copied: it
+    belongs to the original.
     """
     if Course.objects.filter(slug=slug).exists():
         raise CourseError(f"A course with the slug “{slug}” already exists.")
@@ -78,10 +80,9 @@ def course_duplicate(*, course: Course, slug: str, title: str) -> Course:
             )
 
     units = Unit.objects.filter(course_id=original_id).prefetch_related(
-        "resources",
-        Prefetch("exercises", Exercise.objects.select_related("peer_review")),
-        "exercises__prompts",
+        "resources", "exercises__prompts"
     )
+    exercise_map = {}
     for unit in units:
         resources = list(unit.resources.all())
         exercises = list(unit.exercises.all())
@@ -90,17 +91,13 @@ def course_duplicate(*, course: Course, slug: str, title: str) -> Course:
             _copy(resource, unit=new_unit)
         for exercise in exercises:
             prompts = list(exercise.prompts.all())
-            rubric = rubric_map.get(exercise.rubric_id)
-            peer_review = getattr(exercise, "peer_review", None)
-            new_exercise = _copy(exercise, unit=new_unit, rubric=rubric)
+            old_pk = exercise.pk
+            new_exercise = _copy(exercise, unit=new_unit, rubric=rubric_map.get(exercise.rubric_id))
+            exercise_map[old_pk] = new_exercise
             for prompt in prompts:
                 _copy(prompt, exercise=new_exercise)
-            if peer_review is not None:
-                _copy(
-                    peer_review,
-                    exercise=new_exercise,
-                    rubric=rubric_map.get(peer_review.rubric_id),
-                )
+    for section in exercise_sections():
+        section.copy(exercises=exercise_map, rubrics=rubric_map)
     return copy
 
 
@@ -193,9 +190,12 @@ def course_import(*, spec: dict) -> Course:
             ],
         )
         for exercise_spec in unit_spec["exercises"]:
-            _sync_peer_review(
-                exercises[exercise_spec["slug"]], exercise_spec.get("peer_review"), rubrics
-            )
+            for section in exercise_sections():
+                section.store(
+                    exercise=exercises[exercise_spec["slug"]],
+                    data=exercise_spec.get(section.field),
+                    rubrics=rubrics,
+                )
             _sync_children(
                 exercises[exercise_spec["slug"]].prompts.all(),
                 Prompt,
@@ -217,30 +217,6 @@ def course_import(*, spec: dict) -> Course:
                 ],
             )
     return course
-
-
-def _sync_peer_review(exercise: Exercise, spec: dict | None, rubrics: dict[str, Rubric]) -> None:
-    """Make the exercise's peer review settings match its `peer_review:` mapping, or remove them.
-
-    Removing the settings leaves assignments and reviews already made in place.
-    """
-    if spec is None:
-        PeerReviewSettings.objects.filter(exercise=exercise).delete()
-        return
-    PeerReviewSettings.objects.update_or_create(
-        exercise=exercise,
-        defaults={
-            "is_enabled": spec["enabled"],
-            "reviews_per_submission": spec["reviews"],
-            "pool": spec["pool"],
-            "is_anonymous": spec["anonymous"],
-            "rubric": rubrics[spec["rubric"]] if spec["rubric"] else None,
-            "comment_prompts": "\n".join(spec["questions"]),
-            "due_hours_after_deadline": spec["due_hours_after_deadline"],
-            "grace_hours": spec["grace_hours"],
-            "release": spec["release"],
-        },
-    )
 
 
 def _sync_rubrics(course: Course, rubric_specs: list[dict]) -> dict[str, Rubric]:

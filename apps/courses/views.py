@@ -35,7 +35,7 @@ def unit_detail(request, slug, number):
     page = selectors.unit_page_for_user(user=request.user, course_slug=slug, number=number)
     unit = page.unit
     context = _unit_page_context(request, unit)
-    context["exercises"] = selectors.unit_exercises(unit=unit, user=request.user)
+    context["exercises"] = selectors.unit_exercises(unit=unit)
     context["previous_unit"], context["next_unit"] = page.previous, page.next
     context["is_preview"] = not unit.course.is_published
     return render(request, "courses/unit_detail.html", context)

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from apps.courses.models import Exercise
 from apps.reviews.models import PeerReviewSettings, Review, ReviewAssignment
-from apps.reviews.services import review_due_at, reviews_allocate
+from apps.reviews.selectors.schedule import review_due_at
+from apps.reviews.services import reviews_allocate
 from apps.rounds.models import Round, RoundUnit
 
 

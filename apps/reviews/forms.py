@@ -4,7 +4,7 @@ from django import forms
 
 from apps.courses.forms import RubricFieldsMixin
 from apps.courses.models import Criterion
-from apps.reviews.selectors import ChosenLevel
+from apps.reviews.selectors.sheet import ChosenLevel
 
 MAX_COMMENT_CHARACTERS = 10_000
 MAX_NOTE_CHARACTERS = 2_000

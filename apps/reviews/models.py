@@ -4,6 +4,8 @@ Who reviews whom is decided by the pure algorithm in `allocation/`; these rows
 store its decisions and everything people do with them.
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -74,6 +76,10 @@ class PeerReviewSettings(models.Model):
     @property
     def questions(self) -> list[str]:
         return [line.strip() for line in self.comment_prompts.splitlines() if line.strip()]
+
+    def reviews_due_after(self, deadline: datetime) -> datetime:
+        """When reviews of work due at `deadline` are due."""
+        return deadline + timedelta(hours=self.due_hours_after_deadline)
 
 
 class ReviewAssignment(models.Model):

@@ -18,8 +18,9 @@ from django.utils import timezone
 from apps.courses.models import Exercise, Level
 from apps.reviews import allocation
 from apps.reviews.models import PeerReviewSettings, Review, ReviewAssignment
-from apps.rounds.models import Enrollment, Round, RoundUnit
-from apps.submissions.models import Submission
+from apps.reviews.selectors.pools import pool_state
+from apps.reviews.selectors.schedule import review_due_at
+from apps.rounds.models import Enrollment, Round
 
 # A review handed out once the reviews' due date has passed (a replacement, or
 # work for someone who submitted very late) gets this long from the moment it is
@@ -43,52 +44,6 @@ class ReviewConflict(ReviewError):
 def _seed(round: Round, exercise: Exercise) -> int:
     """The same pool always gets the same allocation."""
     return zlib.crc32(f"{round.pk}:{exercise.pk}".encode())
-
-
-def review_due_at(*, round: Round, exercise: Exercise, settings: PeerReviewSettings):
-    entry = RoundUnit.objects.filter(round=round, unit_id=exercise.unit_id).first()
-    deadline = entry.due_at if entry else timezone.now()
-    return deadline + timedelta(hours=settings.due_hours_after_deadline)
-
-
-def _pool(round: Round, exercise: Exercise):
-    """The submissions under review and the stored assignments, as the algorithm sees them."""
-    submissions = (
-        Submission.objects.filter(
-            enrollment__round=round, exercise=exercise, first_submitted_at__isnull=False
-        )
-        .exclude(enrollment__status__in=Enrollment.GONE)
-        .select_related("enrollment__placement")
-        .order_by("first_submitted_at", "pk")
-    )
-    pool = [
-        allocation.Submission(
-            id=str(s.pk),
-            author=str(s.enrollment_id),
-            cohort=str(getattr(getattr(s.enrollment, "placement", None), "cohort_id", "none")),
-        )
-        for s in submissions
-    ]
-    # One row per pair: the live one if any, else a cancelled one, which the
-    # algorithm needs to see so it does not hand the same pair out again.
-    by_pair = {}
-    rows = ReviewAssignment.objects.filter(
-        submission__enrollment__round=round, submission__exercise=exercise
-    ).order_by("pk")
-    for row in rows:
-        pair = (row.reviewer_id, row.submission_id)
-        if pair not in by_pair or row.status != ReviewAssignment.Status.ABANDONED:
-            by_pair[pair] = row
-    existing = [
-        allocation.Assignment(
-            reviewer=str(a.reviewer_id),
-            submission=str(a.submission_id),
-            cross_cohort=a.is_cross_cohort,
-            status=allocation.Status(a.status),
-        )
-        for a in by_pair.values()
-    ]
-    return pool, existing
 
 
 def _lock_settings(exercise: Exercise) -> PeerReviewSettings | None:
@@ -136,7 +91,7 @@ def reviews_allocate(*, round: Round, exercise: Exercise) -> int:
     settings = _lock_settings(exercise)
     if settings is None:
         return 0
-    pool, existing = _pool(round, exercise)
+    pool, existing = pool_state(round=round, exercise=exercise)
     created = allocation.allocate(
         pool,
         k=settings.reviews_per_submission,
@@ -148,29 +103,34 @@ def reviews_allocate(*, round: Round, exercise: Exercise) -> int:
 
 
 @transaction.atomic
-def reviews_fit_late(*, submission: Submission) -> int:
-    """Fit a submission made after its pool was allocated, without touching started reviews."""
-    settings = _lock_settings(submission.exercise)
+def reviews_fit_late(*, round: Round, exercise: Exercise) -> int:
+    """Fit in work submitted after the pool was allocated, without touching started reviews.
+
+    Late work is anyone in the pool who has never been asked to review in it.
+    They are fitted together with every submission still short of its
+    reviewers, as `allocation.fit_late_submissions` wants. Before the pool is
+    allocated this does nothing: everyone joins the allocation then.
+    Returns how many reviews were assigned.
+    """
+    settings = _lock_settings(exercise)
     if settings is None:
         return 0
-    round = submission.enrollment.round
-    pool, existing = _pool(round, submission.exercise)
-    if not existing:
-        return 0  # the pool has not been allocated yet; this submission joins it then
+    pool, existing = pool_state(round=round, exercise=exercise)
+    asked = {a.reviewer for a in existing}
+    if not existing or all(s.author in asked for s in pool):
+        return 0  # not allocated yet (everyone joins then), or nobody new
     covered = Counter(a.submission for a in existing if a.status in ReviewAssignment.COVERING)
     k = settings.reviews_per_submission
-    late = [s.id for s in pool if covered[s.id] < k or s.id == str(submission.pk)]
-    if str(submission.pk) not in {s.id for s in pool}:
-        return 0  # withdrawn again, or its author has left the round
+    late = [s.id for s in pool if s.author not in asked or covered[s.id] < k]
     changes = allocation.fit_late_submissions(
         pool,
         late,
-        k=settings.reviews_per_submission,
+        k=k,
         pool=settings.pool,
         existing=existing,
-        seed=_seed(round, submission.exercise),
+        seed=_seed(round, exercise),
     )
-    return _apply(round, submission.exercise, settings, changes)
+    return _apply(round, exercise, settings, changes)
 
 
 @transaction.atomic
@@ -190,7 +150,7 @@ def reviews_reassign(*, round: Round, exercise: Exercise, now=None) -> int:
         submission__enrollment__status__in=Enrollment.GONE,
         status__in=ReviewAssignment.OUTSTANDING,
     ).update(status=ReviewAssignment.Status.ABANDONED)
-    pool, existing = _pool(round, exercise)
+    pool, existing = pool_state(round=round, exercise=exercise)
     if not existing:
         return 0
     dropped = Enrollment.objects.filter(round=round, status__in=Enrollment.GONE).values_list(

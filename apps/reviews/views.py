@@ -10,9 +10,19 @@ from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.courses.selectors import exercise_prompts
-from apps.reviews import selectors
 from apps.reviews.forms import HandOverForm, HideForm, RateForm, ReviewForm
 from apps.reviews.models import Review, ReviewAssignment
+from apps.reviews.selectors.cohort import (
+    cohort_assignments,
+    cohort_for_facilitator,
+    cohort_members_duties,
+    cohort_review_dates,
+)
+from apps.reviews.selectors.moderation import assignment_for_facilitator, hand_over_candidates
+from apps.reviews.selectors.received import received_reviews, review_for_author
+from apps.reviews.selectors.review import assignment_for_reviewer, other_reviews
+from apps.reviews.selectors.sheet import review_answers, review_levels, review_of, review_sheet
+from apps.reviews.selectors.todo import reviews_to_do
 from apps.reviews.services import (
     ReviewConflict,
     ReviewError,
@@ -33,7 +43,7 @@ def _clock(moment) -> str:
 @require_GET
 @login_required
 def todo(request):
-    todo = selectors.reviews_to_do(user=request.user, now=timezone.now())
+    todo = reviews_to_do(user=request.user, now=timezone.now())
     return render(request, "reviews/todo.html", {"todo": todo})
 
 
@@ -41,10 +51,10 @@ def todo(request):
 
 
 def _review_form(assignment, sheet, data=None) -> ReviewForm:
-    review = selectors.own_review(assignment)
+    review = review_of(assignment)
     initial = ReviewForm.initial_for(
         version=review.version if review else 1,
-        levels=selectors.review_levels(review, sheet.criteria),
+        levels=review_levels(review, sheet.criteria),
         comments=list(review.comments) if review else [],
     )
     return ReviewForm(data, initial=initial, criteria=sheet.criteria, questions=sheet.questions)
@@ -52,7 +62,7 @@ def _review_form(assignment, sheet, data=None) -> ReviewForm:
 
 def _review_page(request, assignment, sheet, *, form=None, conflict=False, status=200):
     submission = assignment.submission
-    review = selectors.own_review(assignment)
+    review = review_of(assignment)
     context = {
         "assignment": assignment,
         "exercise": submission.exercise,
@@ -62,10 +72,10 @@ def _review_page(request, assignment, sheet, *, form=None, conflict=False, statu
         "revision": latest_revision(submission=submission),
         "prompts": exercise_prompts(exercise=submission.exercise),
         "mine": {
-            "levels": selectors.review_levels(review, sheet.criteria),
-            "answers": selectors.review_answers(review, sheet.questions),
+            "levels": review_levels(review, sheet.criteria),
+            "answers": review_answers(review, sheet.questions),
         },
-        "others": selectors.other_reviews(assignment=assignment, sheet=sheet),
+        "others": other_reviews(assignment=assignment, sheet=sheet),
         "can_write": assignment.is_outstanding,
         "conflict": conflict,
     }
@@ -81,8 +91,8 @@ def review(request, pk):
     word (the service saves it as a draft first); a save from an out-of-date
     page is refused and comes back with the text typed, ready to save again.
     """
-    assignment = selectors.assignment_for_reviewer(user=request.user, pk=pk)
-    sheet = selectors.review_sheet(assignment=assignment)
+    assignment = assignment_for_reviewer(user=request.user, pk=pk)
+    sheet = review_sheet(assignment=assignment)
     if request.method == "GET":
         return _review_page(request, assignment, sheet)
 
@@ -108,9 +118,9 @@ def review(request, pk):
         return _review_page(request, assignment, sheet, form=form, conflict=True, status=409)
     except ReviewError as error:
         # The text was kept as a draft; show it against the version now saved.
-        fresh = selectors.assignment_for_reviewer(user=request.user, pk=pk)
+        fresh = assignment_for_reviewer(user=request.user, pk=pk)
         data = request.POST.copy()
-        current = selectors.own_review(fresh)
+        current = review_of(fresh)
         data["version"] = str(current.version if current else 1)
         form = ReviewForm(data, criteria=sheet.criteria, questions=sheet.questions)
         form.is_valid()
@@ -136,8 +146,8 @@ def save(request, pk):
     and 400 {error, final: true} when the review is no longer this person's
     to write (handed to someone else, or already submitted).
     """
-    assignment = selectors.assignment_for_reviewer(user=request.user, pk=pk)
-    sheet = selectors.review_sheet(assignment=assignment)
+    assignment = assignment_for_reviewer(user=request.user, pk=pk)
+    sheet = review_sheet(assignment=assignment)
     form = ReviewForm(request.POST, criteria=sheet.criteria, questions=sheet.questions)
     if not form.is_valid():
         errors = [str(error) for errors in form.errors.values() for error in errors]
@@ -173,7 +183,7 @@ def save(request, pk):
 
 
 def _received_page(request, *, rate_forms=None, status=200):
-    received = selectors.received_reviews(user=request.user, now=timezone.now())
+    received = received_reviews(user=request.user, now=timezone.now())
     rate_forms = rate_forms or {}
     for item in received:
         for shown in item.shown:
@@ -195,7 +205,7 @@ def received(request):
 @login_required
 def rate(request, pk):
     """The author rates a review of their work (pk is the review's assignment)."""
-    review = selectors.review_for_author(user=request.user, pk=pk, now=timezone.now())
+    review = review_for_author(user=request.user, pk=pk, now=timezone.now())
     form = RateForm(request.POST, prefix=f"rate-{pk}")
     if form.is_valid():
         try:
@@ -218,13 +228,13 @@ def rate(request, pk):
 @require_GET
 @login_required
 def cohort(request, pk):
-    cohort = selectors.cohort_for_facilitator(user=request.user, pk=pk)
+    cohort = cohort_for_facilitator(user=request.user, pk=pk)
     now = timezone.now()
     context = {
         "cohort": cohort,
-        "assignments": selectors.cohort_assignments(cohort=cohort, now=now),
-        "members": selectors.cohort_members_duties(cohort=cohort, now=now),
-        "dates": selectors.cohort_review_dates(cohort=cohort),
+        "assignments": cohort_assignments(cohort=cohort, now=now),
+        "members": cohort_members_duties(cohort=cohort, now=now),
+        "dates": cohort_review_dates(cohort=cohort),
     }
     return render(request, "reviews/cohort.html", context)
 
@@ -240,8 +250,8 @@ def _back_to_cohort(assignment) -> str:
 @login_required
 def hide(request, pk):
     """Hide a submitted review from its author; a replacement reviewer is assigned at once."""
-    assignment = selectors.assignment_for_facilitator(user=request.user, pk=pk)
-    review = selectors.own_review(assignment)
+    assignment = assignment_for_facilitator(user=request.user, pk=pk)
+    review = review_of(assignment)
     can_hide = assignment.status == Status.DONE and review is not None
     form = HideForm(request.POST or None)
     if request.method == "POST" and can_hide and form.is_valid():
@@ -260,13 +270,13 @@ def hide(request, pk):
                     "reviewers are added when someone becomes available.",
                 )
             return redirect(_back_to_cohort(assignment))
-    sheet = selectors.review_sheet(assignment=assignment)
+    sheet = review_sheet(assignment=assignment)
     context = {
         "assignment": assignment,
         "review": review,
         "can_hide": can_hide,
-        "levels": selectors.review_levels(review, sheet.criteria),
-        "answers": selectors.review_answers(review, sheet.questions),
+        "levels": review_levels(review, sheet.criteria),
+        "answers": review_answers(review, sheet.questions),
         "form": form,
         "back_url": _back_to_cohort(assignment),
     }
@@ -279,9 +289,9 @@ def hide(request, pk):
 @login_required
 def hand_over(request, pk):
     """Give a review that is not finished to another eligible participant, chosen by hand."""
-    assignment = selectors.assignment_for_facilitator(user=request.user, pk=pk)
+    assignment = assignment_for_facilitator(user=request.user, pk=pk)
     can_hand_over = assignment.is_outstanding
-    candidates = selectors.hand_over_candidates(assignment=assignment)
+    candidates = hand_over_candidates(assignment=assignment)
     form = HandOverForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and can_hand_over and form.is_valid():
         to = form.cleaned_data["reviewer"]

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.courses.models import Exercise, Level, Prompt
-from apps.reviews.tasks import fit_late
+from apps.courses.selectors import exercise_prompts
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.answers import (
     AnswerProblem,
@@ -51,10 +51,6 @@ class SubmissionConflict(SubmissionError):
         self.current = current
 
 
-def _prompts(exercise: Exercise) -> list[Prompt]:
-    return list(exercise.prompts.order_by("position"))
-
-
 def submission_get_or_start(*, enrollment: Enrollment, exercise: Exercise) -> Submission:
     submission, _ = Submission.objects.get_or_create(enrollment=enrollment, exercise=exercise)
     return submission
@@ -75,7 +71,7 @@ def submission_save_draft(
     *, submission: Submission, answers: dict, base_version: int
 ) -> Submission:
     """Save answers as they are; only their size is checked."""
-    cleaned, problems = clean_draft(_prompts(submission.exercise), answers)
+    cleaned, problems = clean_draft(exercise_prompts(exercise=submission.exercise), answers)
     if problems:
         raise SubmissionError("Some answers are too long to save.", problems)
     if cleaned == submission.answers and base_version == submission.version:
@@ -130,7 +126,7 @@ def submission_submit(*, submission: Submission, answers: dict, base_version: in
 @transaction.atomic
 def _submit(*, submission: Submission, answers: dict, base_version: int) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    prompts = _prompts(submission.exercise)
+    prompts = exercise_prompts(exercise=submission.exercise)
     cleaned, problems = clean_draft(prompts, answers)
     if problems:
         raise SubmissionError("Some answers are too long to submit.", problems)
@@ -147,7 +143,6 @@ def _submit(*, submission: Submission, answers: dict, base_version: int) -> Subm
     if schedule and schedule.closes_at and now > schedule.closes_at:
         raise SubmissionError("This session has closed, so no more submissions are taken.")
     is_late = bool(schedule and now > schedule.due_at)
-    first_time = submission.first_submitted_at is None
     submission = _bump(
         submission,
         base_version,
@@ -163,9 +158,6 @@ def _submit(*, submission: Submission, answers: dict, base_version: int) -> Subm
         answers=cleaned,
         is_late=is_late,
     )
-    if first_time:
-        # Someone submitting after their pool was allocated still gets reviewers.
-        fit_late.delay_on_commit(submission.pk)
     _sync_milestones(submission, prompts)
     return submission
 

@@ -4,12 +4,16 @@ from django.urls import reverse
 from apps.courses.models import ResourceCompletion
 from tests.factories import (
     CourseFactory,
+    EnrollmentFactory,
     ExerciseFactory,
+    FacilitatorEnrollmentFactory,
     PromptFactory,
     ResourceCompletionFactory,
     ResourceFactory,
     UnitFactory,
+    UserFactory,
 )
+from tests.grading import login
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +91,40 @@ def test_session_page_shows_exercises_with_their_prompts(participant_client):
     assert "Make your career plan" in html
     assert "Which roles?" in html and "List: 3-5 items" in html
     assert "List: at least 10 items" in html and "Optional" in html and "Time box: 5 min" in html
+
+
+def test_session_page_links_exercises_to_the_answer_form_of_the_round_one_takes_part_in(
+    participant_client, participant
+):
+    exercise = ExerciseFactory(unit__course__is_published=True)
+    enrollment = EnrollmentFactory(round__course=exercise.unit.course, user=participant)
+    answer = reverse("submissions:answer", args=[enrollment.round.slug, exercise.pk])
+
+    assert answer in participant_client.get(unit_url(exercise.unit)).content.decode()
+
+
+@pytest.mark.parametrize("role", ["outsider", "facilitator", "dropped"])
+def test_session_page_offers_no_answer_form_to_anyone_not_taking_part(client, role):
+    exercise = ExerciseFactory(unit__course__is_published=True)
+    user = UserFactory()
+    if role == "facilitator":
+        FacilitatorEnrollmentFactory(round__course=exercise.unit.course, user=user)
+    if role == "dropped":
+        EnrollmentFactory(round__course=exercise.unit.course, user=user, status="dropped")
+    login(client, user)
+
+    html = client.get(unit_url(exercise.unit)).content.decode()
+
+    assert exercise.title in html and "Answer this exercise" not in html
+
+
+def test_session_page_preview_offers_no_answer_form(staff_client, staff):
+    exercise = ExerciseFactory(unit__course__is_published=False)
+    EnrollmentFactory(round__course=exercise.unit.course, user=staff)
+
+    html = staff_client.get(unit_url(exercise.unit)).content.decode()
+
+    assert exercise.title in html and "Answer this exercise" not in html
 
 
 def test_marking_done_without_javascript_redirects_back_to_the_resource(

@@ -12,16 +12,14 @@ import time_machine
 import yaml
 
 from apps.cohorts.models import Cohort
-from apps.courses.coursefiles import (
-    PEER_REVIEW_DEFAULTS,
-    CourseFileError,
-    read_course,
-    write_course,
-)
+from apps.courses.coursefiles import CourseFileError, read_course, write_course
 from apps.courses.selectors import course_to_spec
 from apps.courses.services import course_import
-from apps.reviews import selectors
+from apps.reviews.coursefiles import PEER_REVIEW_DEFAULTS
 from apps.reviews.models import PeerReviewSettings, Review, ReviewAssignment
+from apps.reviews.selectors.moderation import hand_over_candidates
+from apps.reviews.selectors.received import received_reviews
+from apps.reviews.selectors.sheet import ShownReview
 from apps.reviews.services import (
     LATE_HAND_OUT_TIME,
     ReviewConflict,
@@ -34,6 +32,7 @@ from apps.reviews.services import (
     reviews_fit_late,
     reviews_reassign,
 )
+from apps.reviews.templatetags.peer_review import author_label, reviewer_label
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.models import Submission
 from tests.factories import CohortFactory, FacilitatorEnrollmentFactory
@@ -239,7 +238,7 @@ def test_a_late_submitter_is_fitted_in_without_disturbing_started_reviews():
 
     with time_machine.travel(DUE + timedelta(hours=3), tick=False):
         late = world.join(0, at=DUE + timedelta(hours=3))
-        reviews_fit_late(submission=world.submission(late))
+        reviews_fit_late(round=world.round, exercise=world.exercise)
 
     assert covering(world.submission(late)) == 2
     assert load(late) == 2
@@ -251,23 +250,38 @@ def test_a_late_submitter_is_fitted_in_without_disturbing_started_reviews():
 
 
 @pytest.mark.django_db
+def test_late_submitters_arriving_between_two_ticks_are_fitted_in_together():
+    world = build_world(5, 4)
+    world.allocate()
+    with time_machine.travel(DUE + timedelta(hours=3), tick=False):
+        first = world.join(0, at=DUE + timedelta(hours=2))
+        second = world.join(1, at=DUE + timedelta(hours=3))
+
+        assert reviews_fit_late(round=world.round, exercise=world.exercise) == 8
+
+    for person in world.everyone:
+        assert covering(world.submission(person)) == 2 and load(person) == 2
+    assert {first, second} <= {a.reviewer for a in live()}
+
+
+@pytest.mark.django_db
 def test_fitting_a_late_submission_again_changes_nothing():
     world = build_world(5)
     world.allocate()
-    late = world.join(0, at=DUE + timedelta(hours=3))
-    reviews_fit_late(submission=world.submission(late))
+    world.join(0, at=DUE + timedelta(hours=3))
+    reviews_fit_late(round=world.round, exercise=world.exercise)
     before = set(live().values_list("reviewer_id", "submission_id"))
 
-    assert reviews_fit_late(submission=world.submission(late)) == 0
+    assert reviews_fit_late(round=world.round, exercise=world.exercise) == 0
     assert set(live().values_list("reviewer_id", "submission_id")) == before
 
 
 @pytest.mark.django_db
 def test_a_submission_before_allocation_waits_for_the_deadline():
     world = build_world(4)
-    early = world.join(0)
+    world.join(0)
 
-    assert reviews_fit_late(submission=world.submission(early)) == 0
+    assert reviews_fit_late(round=world.round, exercise=world.exercise) == 0
     assert not ReviewAssignment.objects.exists()
 
 
@@ -438,7 +452,7 @@ def test_a_facilitator_hands_an_unfinished_review_to_someone_eligible():
     asked = set(ReviewAssignment.objects.filter(submission=assignment.submission).values_list(
         "reviewer_id", flat=True
     ))  # fmt: skip
-    candidates = list(selectors.hand_over_candidates(assignment=assignment))
+    candidates = list(hand_over_candidates(assignment=assignment))
     assert candidates
     assert not {c.pk for c in candidates} & (asked | {assignment.submission.enrollment_id})
 
@@ -463,13 +477,13 @@ def test_handing_over_refuses_the_author_anyone_asked_before_and_finished_review
         review_hand_over(assignment=assignment, to=author)
     with pytest.raises(ReviewError, match="already been asked"):
         review_hand_over(assignment=assignment, to=other)
-    first = selectors.hand_over_candidates(assignment=assignment).first()
+    first = hand_over_candidates(assignment=assignment).first()
     review_hand_over(assignment=assignment, to=first)
     second = ReviewAssignment.objects.get(reviewer=first, submission=assignment.submission)
     with pytest.raises(ReviewError, match="already been asked"):
         review_hand_over(assignment=second, to=assignment.reviewer)  # even though it was cancelled
     write(second, world)
-    third = selectors.hand_over_candidates(assignment=second).first()
+    third = hand_over_candidates(assignment=second).first()
     with pytest.raises(ReviewError, match="not finished"):
         review_hand_over(assignment=second, to=third)
 
@@ -478,7 +492,7 @@ def test_handing_over_refuses_the_author_anyone_asked_before_and_finished_review
 
 
 def _received(user, now):
-    [item] = selectors.received_reviews(user=user, now=now)
+    [item] = received_reviews(user=user, now=now)
     return item
 
 
@@ -549,6 +563,10 @@ def test_drafts_and_hidden_reviews_are_never_shown_to_the_author(staff):
     assert item.waiting == 2  # the draft and the replacement
 
 
+def _shown(assignment, number, *, anonymous):
+    return ShownReview(assignment, None, number, anonymous, levels=[], answers=[])
+
+
 @pytest.mark.django_db
 def test_anonymous_reviews_name_nobody_to_participants():
     world = build_world(2, 5, anonymous=True)
@@ -556,10 +574,10 @@ def test_anonymous_reviews_name_nobody_to_participants():
     borrowed = ReviewAssignment.objects.filter(is_cross_cohort=True).first()
     local = ReviewAssignment.objects.filter(is_cross_cohort=False).first()
 
-    assert selectors.author_label(local) == "A peer in your cohort"
-    assert selectors.author_label(borrowed) == "A peer from another cohort"
-    assert selectors.reviewer_label(local, 1, anonymous=True) == "Reviewer 1"
-    assert selectors.reviewer_label(borrowed, 2, anonymous=True) == (
+    assert author_label(local) == "A peer in your cohort"
+    assert author_label(borrowed) == "A peer from another cohort"
+    assert reviewer_label(_shown(local, 1, anonymous=True)) == "Reviewer 1"
+    assert reviewer_label(_shown(borrowed, 2, anonymous=True)) == (
         "Reviewer 2 (from another cohort)"
     )
 
@@ -572,8 +590,8 @@ def test_named_reviews_show_names_both_ways():
         "reviewer__user", "submission__enrollment__user", "submission__exercise__peer_review"
     ).first()
 
-    assert selectors.author_label(assignment) == assignment.submission.enrollment.user.name
-    assert selectors.reviewer_label(assignment, 1, anonymous=False) == assignment.reviewer.user.name
+    assert author_label(assignment) == assignment.submission.enrollment.user.name
+    assert reviewer_label(_shown(assignment, 1, anonymous=False)) == assignment.reviewer.user.name
 
 
 @pytest.mark.django_db

@@ -10,7 +10,8 @@ from apps.reminders.services import Window
 from apps.reviews import tasks
 from apps.reviews.models import PeerReviewSettings, ReviewAssignment
 from apps.reviews.reminders import check_reviews_due, plan_reviews_due
-from apps.reviews.selectors import SETTLE_FOR
+from apps.reviews.selectors.pools import SETTLE_FOR
+from apps.reviews.services import reviews_allocate, reviews_reassign
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.models import Submission
 from tests.grading import place
@@ -50,8 +51,8 @@ def test_tick_allocates_once_the_deadline_has_passed_and_then_changes_nothing():
     first = tick_at(DUE + timedelta(minutes=5))
     second = tick_at(DUE + timedelta(minutes=10))
 
-    assert first == {"pools": 1, "assigned": 18, "reassigned": 0, "failed": 0}
-    assert second == {"pools": 1, "assigned": 0, "reassigned": 0, "failed": 0}
+    assert first == {"pools": 1, "fitted": 0, "assigned": 18, "reassigned": 0, "failed": 0}
+    assert second == {"pools": 1, "fitted": 0, "assigned": 0, "reassigned": 0, "failed": 0}
     for person in world.everyone:
         assert covering(world.submission(person)) == 2 and load(person) == 2
 
@@ -118,27 +119,81 @@ def test_tick_uses_the_due_date_of_this_round_not_another_ones():
     assert tick_at(DUE + timedelta(minutes=5))["pools"] == 0
 
 
-# reviews.fit_late ---------------------------------------------------------------------
+# Late work -------------------------------------------------------------------------------
 
 
-def test_fit_late_fits_a_submission_made_after_allocation():
+def test_the_next_tick_fits_in_a_submission_made_after_allocation():
     world = build_world(5)
     tick_at(DUE + timedelta(minutes=5))
-    with time_machine.travel(DUE + timedelta(hours=2), tick=False):
-        late = world.join(0, at=DUE + timedelta(hours=2))
-        assert tasks.fit_late(world.submission(late).pk) == 4
+    late = world.join(0, at=DUE + timedelta(hours=2))
+
+    result = tick_at(DUE + timedelta(hours=2, minutes=5))
+
+    assert result["fitted"] == 4 and result["failed"] == 0
+    assert covering(world.submission(late)) == 2 and load(late) == 2
+    for person in world.everyone:
+        assert covering(world.submission(person)) == 2 and load(person) == 2
+    assert tick_at(DUE + timedelta(hours=2, minutes=10))["fitted"] == 0
+
+
+def test_work_handed_in_after_an_early_allocation_is_fitted_before_the_deadline():
+    world = build_world(5)
+    with time_machine.travel(DUE - timedelta(days=1), tick=False):
+        reviews_allocate(round=world.round, exercise=world.exercise)  # an admin's "allocate now"
+    late = world.join(0, at=DUE - timedelta(hours=12))
+
+    result = tick_at(DUE - timedelta(hours=11))
+
+    assert result["fitted"] == 4 and result["assigned"] == 0
+    assert covering(world.submission(late)) == 2 and load(late) == 2
+
+
+def test_a_late_author_whose_work_got_reviewers_first_still_gets_reviews_to_write():
+    world = build_world(5)
+    tick_at(DUE + timedelta(minutes=5))
+    late = world.join(0, at=DUE + timedelta(hours=2))
+    with time_machine.travel(DUE + timedelta(hours=2, minutes=1), tick=False):
+        # What hiding a review does: every short submission is topped up, this one too.
+        reviews_reassign(round=world.round, exercise=world.exercise)
+    assert covering(world.submission(late)) == 2 and load(late) == 0
+
+    tick_at(DUE + timedelta(hours=2, minutes=5))
 
     assert covering(world.submission(late)) == 2 and load(late) == 2
 
 
-def test_fit_late_ignores_drafts_and_missing_submissions():
+def test_the_tick_fits_in_no_draft_and_nobody_who_left():
     world = build_world(4)
     tick_at(DUE + timedelta(minutes=5))
     draft = Submission.objects.create(enrollment=place(world.course), exercise=world.exercise)
+    leaver = world.join(0, at=DUE + timedelta(hours=1))
+    Enrollment.objects.filter(pk=leaver.pk).update(status=Enrollment.Status.DROPPED)
 
-    assert tasks.fit_late(draft.pk) == 0
-    assert tasks.fit_late(999_999) == 0
-    assert not ReviewAssignment.objects.filter(submission=draft).exists()
+    assert tick_at(DUE + timedelta(hours=1, minutes=5))["fitted"] == 0
+    assert not ReviewAssignment.objects.filter(submission__in=[draft, world.submission(leaver)])
+    assert not ReviewAssignment.objects.filter(reviewer__in=[draft.enrollment, leaver])
+
+
+def test_late_work_is_fitted_even_after_the_tick_stopped_settling_its_pool():
+    world = build_world(5)
+    tick_at(DUE + timedelta(minutes=5))
+    handed_in = REVIEWS_DUE + timedelta(hours=GRACE_HOURS) + SETTLE_FOR + timedelta(days=1)
+    late = world.join(0, at=handed_in)
+
+    result = tick_at(handed_in + timedelta(minutes=5))
+
+    assert (result["pools"], result["fitted"], result["assigned"]) == (1, 4, 0)
+    assert covering(world.submission(late)) == 2 and load(late) == 2
+
+
+def test_the_tick_gives_up_on_late_work_handed_in_longer_ago_than_it_settles_pools():
+    world = build_world(5)
+    tick_at(DUE + timedelta(minutes=5))
+    handed_in = REVIEWS_DUE + timedelta(hours=GRACE_HOURS, minutes=1)
+    late = world.join(0, at=handed_in)
+
+    assert tick_at(handed_in + SETTLE_FOR + timedelta(minutes=1))["pools"] == 0
+    assert covering(world.submission(late)) == 0
 
 
 # Reminders ---------------------------------------------------------------------------

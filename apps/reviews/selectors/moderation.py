@@ -1,0 +1,73 @@
+"""A facilitator acting on one review: reading or hiding it, handing it to someone else."""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from apps.cohorts.models import Placement
+from apps.cohorts.selectors import cohorts_visible_to
+from apps.reviews.models import ReviewAssignment
+from apps.rounds.models import Enrollment
+from apps.submissions.models import Submission
+
+
+def assignment_for_facilitator(*, user, pk: int) -> ReviewAssignment:
+    """An assignment of work by someone in one of the person's cohorts (any, for staff)."""
+    assignments = ReviewAssignment.objects.all()
+    if not user.is_staff:
+        assignments = assignments.filter(
+            submission__enrollment__placement__cohort__in=cohorts_visible_to(user)
+        )
+    try:
+        return assignments.select_related(
+            "review",
+            "reviewer__user",
+            "reviewer__placement__cohort",
+            "submission__enrollment__user",
+            "submission__enrollment__round",
+            "submission__enrollment__placement__cohort",
+            "submission__exercise__unit",
+            "submission__exercise__rubric",
+            "submission__exercise__peer_review__rubric",
+        ).get(pk=pk)
+    except ReviewAssignment.DoesNotExist:
+        raise Http404("No such review.") from None
+
+
+def hand_over_candidates(*, assignment: ReviewAssignment) -> QuerySet[Enrollment]:
+    """Who could take this review instead: others in the round who submitted the same exercise.
+
+    Never the author, never anyone who was ever asked to review this work
+    (even if that was cancelled), never anyone who left. The author's cohort
+    comes first, then whoever has the fewest reviews still to do.
+    """
+    submission = assignment.submission
+    author_cohort = getattr(getattr(submission.enrollment, "placement", None), "cohort_id", None)
+    asked = ReviewAssignment.objects.filter(submission=submission).values("reviewer_id")
+    submitted = Submission.objects.filter(
+        enrollment=OuterRef("pk"),
+        exercise_id=submission.exercise_id,
+        first_submitted_at__isnull=False,
+    )
+    return (
+        Enrollment.objects.filter(
+            round_id=submission.enrollment.round_id, role=Enrollment.Role.PARTICIPANT
+        )
+        .exclude(status__in=Enrollment.GONE)
+        .exclude(pk=submission.enrollment_id)
+        .exclude(pk__in=asked)
+        .filter(Exists(submitted))
+        .select_related("user", "placement__cohort")
+        .annotate(
+            to_do=Count(
+                "reviews_to_do",
+                filter=Q(
+                    reviews_to_do__status__in=ReviewAssignment.OUTSTANDING,
+                    reviews_to_do__submission__exercise_id=submission.exercise_id,
+                ),
+            ),
+            same_cohort=Exists(
+                Placement.objects.filter(enrollment=OuterRef("pk"), cohort_id=author_cohort)
+            ),
+        )
+        .order_by("-same_cohort", "to_do", "user__display_name", "user__email")
+    )
