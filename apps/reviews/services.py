@@ -18,6 +18,7 @@ from django.utils import timezone
 from apps.courses.models import Exercise, Level
 from apps.reviews import allocation
 from apps.reviews.models import PeerReviewSettings, Review, ReviewAssignment
+from apps.reviews.selectors.moderation import hand_over_candidates
 from apps.reviews.selectors.pools import pool_state
 from apps.reviews.selectors.schedule import review_due_at
 from apps.rounds.models import Enrollment, Round
@@ -204,12 +205,14 @@ def _cohort_id(enrollment: Enrollment) -> int | None:
     return placement.cohort_id if placement else None
 
 
-def review_hand_over(*, assignment: ReviewAssignment, to: Enrollment) -> ReviewAssignment:
+def review_hand_over(*, assignment: ReviewAssignment, to: Enrollment, by) -> ReviewAssignment:
     """Give one review someone still owes to another reviewer, chosen by a facilitator.
 
     The new reviewer must be taking part in the same round, must not be the
     author, and must never have been asked to review this submission before
-    (even if that was later cancelled), as the automatic allocation promises.
+    (even if that was later cancelled), as the automatic allocation promises;
+    and they must be among the people `by` may choose from
+    (hand_over_candidates: the exercise's pool, and `by`'s own cohorts).
     The draft the first reviewer may have written stays with them.
     """
     submission = assignment.submission
@@ -227,6 +230,11 @@ def review_hand_over(*, assignment: ReviewAssignment, to: Enrollment) -> ReviewA
         if ReviewAssignment.objects.filter(reviewer=to, submission=submission).exists():
             raise ReviewError(
                 f"{to.user.name} has already been asked to review this; choose someone else."
+            )
+        if not hand_over_candidates(assignment=assignment, user=by).filter(pk=to.pk).exists():
+            raise ReviewError(
+                f"{to.user.name} is outside the people this review can go to: its exercise is "
+                "reviewed within the author's cohort, or they are not in a cohort you lead."
             )
         current.status = ReviewAssignment.Status.ABANDONED
         current.save(update_fields=["status"])

@@ -291,12 +291,12 @@ def hand_over(request, pk):
     """Give a review that is not finished to another eligible participant, chosen by hand."""
     assignment = assignment_for_facilitator(user=request.user, pk=pk)
     can_hand_over = assignment.is_outstanding
-    candidates = hand_over_candidates(assignment=assignment)
+    candidates = hand_over_candidates(assignment=assignment, user=request.user)
     form = HandOverForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and can_hand_over and form.is_valid():
         to = form.cleaned_data["reviewer"]
         try:
-            review_hand_over(assignment=assignment, to=to)
+            review_hand_over(assignment=assignment, to=to, by=request.user)
         except ReviewError as error:
             form.add_error(None, str(error))
         else:

@@ -35,7 +35,7 @@ from apps.reviews.services import (
 from apps.reviews.templatetags.peer_review import author_label, reviewer_label
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.models import Submission
-from tests.factories import CohortFactory, FacilitatorEnrollmentFactory
+from tests.factories import CohortFactory, FacilitatorEnrollmentFactory, UserFactory
 from tests.grading import SUBMITTED_AT, build_course, place, submitted
 
 Status = ReviewAssignment.Status
@@ -452,12 +452,14 @@ def test_a_facilitator_hands_an_unfinished_review_to_someone_eligible():
     asked = set(ReviewAssignment.objects.filter(submission=assignment.submission).values_list(
         "reviewer_id", flat=True
     ))  # fmt: skip
-    candidates = list(hand_over_candidates(assignment=assignment))
+    candidates = list(hand_over_candidates(assignment=assignment, user=world.facilitators[0].user))
     assert candidates
     assert not {c.pk for c in candidates} & (asked | {assignment.submission.enrollment_id})
 
     with time_machine.travel(DUE + timedelta(hours=1), tick=False):
-        new = review_hand_over(assignment=assignment, to=candidates[0])
+        new = review_hand_over(
+            assignment=assignment, to=candidates[0], by=world.facilitators[0].user
+        )
 
     assert ReviewAssignment.objects.get(pk=assignment.pk).status == Status.ABANDONED
     assert new.reviewer == candidates[0] and new.status == Status.NOT_STARTED
@@ -474,18 +476,54 @@ def test_handing_over_refuses_the_author_anyone_asked_before_and_finished_review
     other = live(submission=assignment.submission).exclude(pk=assignment.pk).get().reviewer
 
     with pytest.raises(ReviewError, match="own work"):
-        review_hand_over(assignment=assignment, to=author)
+        review_hand_over(assignment=assignment, to=author, by=world.facilitators[0].user)
     with pytest.raises(ReviewError, match="already been asked"):
-        review_hand_over(assignment=assignment, to=other)
-    first = hand_over_candidates(assignment=assignment).first()
-    review_hand_over(assignment=assignment, to=first)
+        review_hand_over(assignment=assignment, to=other, by=world.facilitators[0].user)
+    first = hand_over_candidates(assignment=assignment, user=world.facilitators[0].user).first()
+    review_hand_over(assignment=assignment, to=first, by=world.facilitators[0].user)
     second = ReviewAssignment.objects.get(reviewer=first, submission=assignment.submission)
     with pytest.raises(ReviewError, match="already been asked"):
-        review_hand_over(assignment=second, to=assignment.reviewer)  # even though it was cancelled
+        review_hand_over(
+            assignment=second, to=assignment.reviewer, by=world.facilitators[0].user
+        )  # even though it was cancelled
     write(second, world)
-    third = hand_over_candidates(assignment=second).first()
+    third = hand_over_candidates(assignment=second, user=world.facilitators[0].user).first()
     with pytest.raises(ReviewError, match="not finished"):
-        review_hand_over(assignment=second, to=third)
+        review_hand_over(assignment=second, to=third, by=world.facilitators[0].user)
+
+
+@pytest.mark.django_db
+def test_a_cohort_pool_review_is_never_handed_to_another_cohort():
+    world = build_world(4, 4)
+    world.allocate()
+    assignment = live(submission=world.submission(world.members[0][0])).first()
+    stranger = world.members[1][0]
+
+    for who in (world.facilitators[0].user, UserFactory(is_staff=True)):
+        offered = hand_over_candidates(assignment=assignment, user=who)
+        assert offered.exists()
+        assert not offered.filter(placement__cohort=world.cohorts[1]).exists()
+        with pytest.raises(ReviewError, match="outside the people"):
+            review_hand_over(assignment=assignment, to=stranger, by=who)
+
+    assert ReviewAssignment.objects.get(pk=assignment.pk).is_outstanding
+
+
+@pytest.mark.django_db
+def test_a_round_pool_review_goes_only_to_the_facilitators_own_cohorts_but_anywhere_for_staff():
+    world = build_world(4, 4, pool=PeerReviewSettings.Pool.ROUND)
+    world.allocate()
+    assignment = live(submission=world.submission(world.members[0][0])).first()
+
+    mine = hand_over_candidates(assignment=assignment, user=world.facilitators[0].user)
+    everyone = hand_over_candidates(assignment=assignment, user=UserFactory(is_staff=True))
+
+    assert {e.placement.cohort_id for e in mine} == {world.cohorts[0].pk}
+    assert {e.placement.cohort_id for e in everyone} == {c.pk for c in world.cohorts}
+    with pytest.raises(ReviewError, match="outside the people"):
+        review_hand_over(
+            assignment=assignment, to=world.members[1][0], by=world.facilitators[0].user
+        )
 
 
 # Release rules, anonymity and helpfulness ------------------------------------------------

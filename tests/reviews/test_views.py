@@ -539,6 +539,22 @@ def test_reassigning_to_someone_ineligible_is_refused(client, who):
     assert ReviewAssignment.objects.get(pk=s.open_assignment.pk).status == Status.NOT_STARTED
 
 
+def test_the_hand_over_page_offers_no_one_from_another_cohort(client):
+    world = build_world(4, 4)
+    world.allocate()
+    assignment = live(submission=world.submission(world.members[0][0])).first()
+    login(client, world.facilitators[0].user)
+
+    page = client.get(url("hand_over", assignment.pk)).content.decode()
+    offered = {int(pk) for pk in re.findall(r'name="reviewer" value="(\d+)"', page)}
+    response = client.post(url("hand_over", assignment.pk), {"reviewer": world.members[1][0].pk})
+
+    assert offered
+    assert not offered & {e.pk for e in world.members[1]}
+    assert response.status_code == 400
+    assert ReviewAssignment.objects.get(pk=assignment.pk).status == Status.NOT_STARTED
+
+
 # Query budgets ----------------------------------------------------------------------------
 
 # Session and user (2) and the navigation's counts (1), then the page's own reads.

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from apps.cohorts.models import Placement
 from apps.cohorts.selectors import cohorts_visible_to
-from apps.reviews.models import ReviewAssignment
+from apps.reviews.models import PeerReviewSettings, ReviewAssignment
 from apps.rounds.models import Enrollment
 from apps.submissions.models import Submission
 
@@ -33,12 +33,14 @@ def assignment_for_facilitator(*, user, pk: int) -> ReviewAssignment:
         raise Http404("No such review.") from None
 
 
-def hand_over_candidates(*, assignment: ReviewAssignment) -> QuerySet[Enrollment]:
-    """Who could take this review instead: others in the round who submitted the same exercise.
+def hand_over_candidates(*, assignment: ReviewAssignment, user) -> QuerySet[Enrollment]:
+    """Who this person may give the review to: others who submitted the same exercise.
 
-    Never the author, never anyone who was ever asked to review this work
-    (even if that was cancelled), never anyone who left. The author's cohort
-    comes first, then whoever has the fewest reviews still to do.
+    Only people the exercise's pool allows (the author's cohort, unless the
+    pool is the whole round) and, for a facilitator, only people in cohorts
+    they lead. Never the author, never anyone who was ever asked to review
+    this work (even if that was cancelled), never anyone who left. The
+    author's cohort comes first, then whoever has the fewest reviews to do.
     """
     submission = assignment.submission
     author_cohort = getattr(getattr(submission.enrollment, "placement", None), "cohort_id", None)
@@ -48,11 +50,14 @@ def hand_over_candidates(*, assignment: ReviewAssignment) -> QuerySet[Enrollment
         exercise_id=submission.exercise_id,
         first_submitted_at__isnull=False,
     )
+    people = Enrollment.objects.filter(round_id=submission.enrollment.round_id).participants()
+    settings = getattr(submission.exercise, "peer_review", None)
+    if settings is None or settings.pool == PeerReviewSettings.Pool.COHORT:
+        people = people.filter(placement__cohort_id=author_cohort)
+    if not user.is_staff:
+        people = people.filter(placement__cohort__in=cohorts_visible_to(user))
     return (
-        Enrollment.objects.filter(
-            round_id=submission.enrollment.round_id, role=Enrollment.Role.PARTICIPANT
-        )
-        .exclude(status__in=Enrollment.GONE)
+        people.exclude(status__in=Enrollment.GONE)
         .exclude(pk=submission.enrollment_id)
         .exclude(pk__in=asked)
         .filter(Exists(submitted))
