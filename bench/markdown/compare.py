@@ -3,16 +3,21 @@
 Renders every Markdown field of the demo course (read with the course-file
 reader) and every answer in bench.markdown.answers with both renderers,
 normalises whitespace, and prints each text whose HTML differs. The earlier
-renderer is apps/markup/render.py at a git commit (``--commit``, by default
-the last one that used Python-Markdown), loaded from ``git show``; it needs
-the packages it imported (``pip install markdown==3.11.3``).
+renderer is apps/markup as it was at a git commit (``--commit``, by default
+the last one before the markup budget), unpacked into a temporary directory
+and run there, so that it uses its own modules throughout. It needs the
+packages it imported: for a commit that used Python-Markdown (fa3b0e7 and
+earlier), ``pip install markdown==3.11.3``.
 """
 
 import argparse
+import io
+import json
 import re
 import subprocess
 import sys
-import types
+import tarfile
+import tempfile
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,23 +26,45 @@ from apps.courses.coursefiles import read_course
 from apps.markup.render import render_markdown
 from bench.markdown.answers import ANSWERS
 
-OLD_COMMIT = "fa3b0e7"
+OLD_COMMIT = "66021fb"
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "ai-alignment-fundamentals"
 # The course-file fields that pages show through the markdown filter.
 MARKDOWN_FIELDS = {"summary", "note", "instructions", "help", "description"}
 _BLOCK_TAGS = "p|ul|ol|li|dl|dt|dd|blockquote|pre|table|thead|tbody|tr|th|td|h[1-6]|hr|br"
 
 
-def _old_renderer(commit: str):
-    source = subprocess.run(
-        ["git", "show", f"{commit}:apps/markup/render.py"],
+_RENDER_ALL = (
+    "import json, sys\n"
+    "from apps.markup.render import render_markdown\n"
+    "print(json.dumps([render_markdown(text) for text in json.load(sys.stdin)]))\n"
+)
+
+
+def _render_at(commit: str, texts: list[str]) -> list[str]:
+    """Each text rendered by apps/markup as it was at commit."""
+    archive = subprocess.run(
+        ["git", "archive", commit, "apps/__init__.py", "apps/markup"],
         check=True,
         capture_output=True,
-        text=True,
     ).stdout
-    module = types.ModuleType("old_render")
-    exec(compile(source, f"{commit}:apps/markup/render.py", "exec"), module.__dict__)  # noqa: S102
-    return module.render_markdown
+    with tempfile.TemporaryDirectory() as tree:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as files:
+            files.extractall(tree, filter="data")
+        rendered = subprocess.run(
+            [sys.executable, "-c", _RENDER_ALL],
+            cwd=tree,
+            input=json.dumps(texts),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    return json.loads(rendered)
+
+
+def realistic_texts() -> list[tuple[str, str]]:
+    """Every Markdown field of the demo course and every answer in the corpus, named."""
+    texts = list(_fields(read_course(DEMO), "demo"))
+    return texts + [(f"answer {number}", text) for number, text in enumerate(ANSWERS, start=1)]
 
 
 def _fields(value, path: str):
@@ -86,13 +113,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commit", default=OLD_COMMIT)
     args = parser.parse_args()
-    old_render = _old_renderer(args.commit)
 
-    texts = list(_fields(read_course(DEMO), "demo"))
-    texts += [(f"answer {number}", text) for number, text in enumerate(ANSWERS, start=1)]
+    texts = realistic_texts()
+    earlier = _render_at(args.commit, [text for _, text in texts])
     differences = 0
-    for where, text in texts:
-        old, new = normalise(old_render(text)), normalise(render_markdown(text))
+    for (where, text), old_html in zip(texts, earlier, strict=True):
+        old, new = normalise(old_html), normalise(render_markdown(text))
         if old != new:
             differences += 1
             print(f"--- {where}\n{text}\n  old: {old}\n  new: {new}\n")

@@ -2,11 +2,15 @@
 
 Each shape repeats one piece of syntax that a parser or the sanitiser has to
 look back or ahead from: unclosed brackets and tags, deep nesting, long runs
-of delimiters, tables padded far past their rows. tests/markup renders each
-one at the answer's size limit.
+of delimiters, tables padded far past their rows. The last few spend just
+under the markup budget (apps/markup/budget.py) on the dearest constructs,
+so they show the most that a text rendered as Markdown can cost.
+tests/markup renders each one at the answer's size limit.
 """
 
 from collections.abc import Callable
+
+from apps.markup.budget import markup_budget
 
 PROSE = (
     "Over the next year I want to move from general software work towards AI safety. "
@@ -28,6 +32,15 @@ def _deepening(line: Callable[[int], str], length: int) -> str:
         size += len(lines[-1])
         depth += 1
     return "".join(lines)[:length]
+
+
+def _to_the_budget(length: int, piece: str, cost: int) -> str:
+    """Copies of piece, with FILL in each one replaced by plain words, so that the text
+    spends just under its markup budget. cost is how much of the budget one piece spends:
+    its syntax characters or its markup, whichever is more."""
+    pieces = (markup_budget(repeat(" ", length)) - 8) // cost
+    chunk = -(-length // pieces)  # rounded up, so that no more than `pieces` fit
+    return repeat(piece.replace("FILL", repeat("so on and ", chunk - len(piece) + 4)), length)
 
 
 def _table(length: int, rows: str) -> str:
@@ -72,6 +85,27 @@ HOSTILE: dict[str, Callable[[int], str]] = {
         + "|\n"
         + repeat("x\n", n - 2 * (n // 4) - 4)
     ),
+    "many wide tables": lambda n: repeat(
+        "|a" * 500 + "|\n" + "|-" * 500 + "|\n" + "x\n" * 500 + "\n", n
+    ),
+    "one-column table": lambda n: "| a |\n|---|\n" + repeat("x\n", n - 12),
+    "tiny tables": lambda n: repeat("x|\n-|\n\n", n),
+    "- > nesting": lambda n: repeat("- > ", n),
+    "distinct attributes": lambda n: (
+        repeat("<b " + " ".join(f"a{i}" for i in range(n // 3)), n - 2) + ">x"
+    ),
+    "links to the budget": lambda n: _to_the_budget(n, "[x](https://example.com/) FILL", 3),
+    "images to the budget": lambda n: _to_the_budget(n, "![x](https://example.com/a.png) FILL", 2),
+    "quotes to the budget": lambda n: _to_the_budget(n, "> FILL\n\n", 4),
+    "tags to the budget": lambda n: _to_the_budget(n, "<b>x</b> FILL", 4),
+    "attributes to the budget": lambda n: _to_the_budget(
+        n, "<b a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8>x</b> FILL", 4
+    ),
+    "aligned table to the budget": lambda n: (
+        "| a | b | c |\n|:-:|:-:|:-:|\n" + _to_the_budget(n - 28, "| FILL | y | z |\n", 8)
+    ),
+    "code to the budget": lambda n: _to_the_budget(n, "`x` FILL", 2),
+    "list items to the budget": lambda n: _to_the_budget(n, "1. FILL\n", 2),
 }
 
 

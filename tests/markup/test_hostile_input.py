@@ -10,7 +10,7 @@ import signal
 
 import pytest
 
-from apps.markup.nesting import MAX_DEPTH, cap_nesting
+from apps.markup.nesting import MAX_ATTRIBUTES, MAX_DEPTH, cap_nesting
 from apps.markup.render import render_markdown
 from apps.submissions.models import MAX_ANSWER_CHARACTERS
 from bench.markdown.inputs import HOSTILE
@@ -71,3 +71,10 @@ def test_script_and_style_go_with_their_content():
 
 def test_a_less_than_sign_that_starts_no_tag_is_written_as_text():
     assert cap_nesting("1 < 2 and <3 and <b", allowed={"b"}) == "1 &lt; 2 and &lt;3 and &lt;b"
+
+
+def test_a_tag_with_more_attributes_than_writing_uses_is_read_as_text():
+    names = " ".join(f"a{number}" for number in range(MAX_ATTRIBUTES + 1))
+
+    assert cap_nesting(f"<b {names}>x", allowed={"b"}) == f"&lt;b {names}>x"
+    assert cap_nesting("<b title=t>x", allowed={"b"}) == "<b title=t>x"
