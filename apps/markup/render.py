@@ -23,17 +23,17 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
 
 from apps.markup.budget import markup_budget, markup_in, syntax_in, table_markup
+from apps.markup.images import images_as_links
 from apps.markup.nesting import cap_nesting
 
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub",
+    "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub",
     "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title"},
     "th": {"align"},
     "td": {"align"},
     "ol": {"start"},
@@ -50,7 +50,9 @@ def render_markdown(text: str) -> SafeString:
     if syntax_in(text) > budget or table_markup(text, limit=budget) > budget:
         return _plain(text)
     # A code block at the very end keeps its last newline only if the text has one.
-    html = _parser.html(text if not text or text.endswith("\n") else text + "\n")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    html = _parser.html(images_as_links(text, _parser))
     if markup_in(html) > budget:
         return _plain(text)
     html = cap_nesting(html, allowed=_ALLOWED_TAGS)

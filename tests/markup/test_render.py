@@ -20,7 +20,7 @@ from tests.factories import (
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub",
+    "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub",
     "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
@@ -222,9 +222,13 @@ def test_mailto_links_are_kept():
     assert 'href="mailto:team@example.com"' in html
 
 
-def test_images_with_http_links_are_kept():
+def test_images_with_http_addresses_are_kept_as_links_to_them():
     html = render_markdown("![a chart](https://example.com/chart.png)")
-    assert ("img", {"src": "https://example.com/chart.png", "alt": "a chart"}) in elements(html)
+    assert (
+        "a",
+        {"href": "https://example.com/chart.png", "rel": "noopener noreferrer nofollow"},
+    ) in elements(html)
+    assert "img" not in {tag for tag, _ in elements(html)}
 
 
 def test_empty_and_missing_text_render_as_nothing():

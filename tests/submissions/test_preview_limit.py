@@ -43,10 +43,14 @@ def test_the_preview_without_javascript_names_the_limit_and_keeps_the_text(
 
 def test_an_answer_at_the_limit_is_still_previewed(participant_client, participant):
     enrollment, exercise = enrolled_in_plan(participant)
-    text = ("**bold** " * (MAX_ANSWER_CHARACTERS // 9 + 1))[:MAX_ANSWER_CHARACTERS]
+    sentence = (
+        "Plain words about the plan and why it matters, written at the length of a real "
+        "answer, with one **key** point in it.\n\n"
+    )
+    text = (sentence * (MAX_ANSWER_CHARACTERS // len(sentence) + 1))[:MAX_ANSWER_CHARACTERS]
 
     response = participant_client.post(
         url("preview", enrollment, exercise), {"preview": "why", "a.why": text}
     )
 
-    assert "<strong>bold</strong>" in response.content.decode()
+    assert "<strong>key</strong>" in response.content.decode()
