@@ -845,7 +845,7 @@ def test_the_import_command_line_reports_a_bad_file_and_exits_non_zero(course_di
 
     result = manage("import_course", str(course_dir))
 
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert f"{UNIT[2]}: resources[3].minutes:" in result.stderr
     assert "whole number" in result.stderr
     assert "Traceback" not in result.stderr
@@ -856,6 +856,7 @@ def test_the_import_command_line_reports_a_bad_file_and_exits_non_zero(course_di
 
 @pytest.mark.django_db
 def test_exporting_an_unknown_course_is_a_command_error(tmp_path):
-    with pytest.raises(CommandError, match="no-such-course"):
+    with pytest.raises(CommandError, match="no-such-course") as caught:
         call_command("export_course", "no-such-course", str(tmp_path / "out"))
+    assert caught.value.returncode == 2
     assert not (tmp_path / "out").exists()

@@ -16,7 +16,8 @@ class Command(BaseCommand):
         try:
             spec = read_course(path)
         except CourseFileError as error:
-            raise CommandError(f"Nothing was imported. {error}") from None
+            # Exit status 2, as for a bad command line: the input is at fault, nothing changed.
+            raise CommandError(f"Nothing was imported. {error}", returncode=2) from None
         course = course_import(spec=spec)
         units = len(spec["units"])
         self.stdout.write(f"Imported “{course.title}” ({course.slug}) with {units} sessions.")
