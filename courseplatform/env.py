@@ -66,6 +66,26 @@ def env_prefixed(prefix: str) -> dict[str, str]:
     }
 
 
+def _sqlite(path) -> dict:
+    """SQLite set up for a web server and a worker writing at once.
+
+    By default a transaction takes the write lock only at its first write,
+    and a second transaction that read in the meantime then fails at once
+    with "database is locked" (waiting could deadlock). Taking the lock at
+    the start (IMMEDIATE) makes the second wait its turn, up to `timeout`
+    seconds; write-ahead logging lets readers go on while one writes.
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+        },
+    }
+
+
 def env_database(name: str, default_sqlite_path: Path) -> dict:
     """Turn DATABASE_URL into a Django DATABASES entry.
 
@@ -74,13 +94,13 @@ def env_database(name: str, default_sqlite_path: Path) -> dict:
     """
     value = _raw(name)
     if not value:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": default_sqlite_path}
+        return _sqlite(default_sqlite_path)
     url = urlparse(value)
     if url.scheme == "sqlite":
         path = unquote(url.path[1:] if url.path.startswith("//") else url.path)
         if not path:
             raise ImproperlyConfigured(f"{name}={value!r} names no SQLite file.")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        return _sqlite(path)
     if url.scheme in {"postgres", "postgresql"}:
         dbname = unquote(url.path.lstrip("/"))
         if not dbname:
