@@ -43,9 +43,14 @@ def mark_symbol(status: str) -> str:
 
 
 @register.filter
-def mark_label(mark: ExerciseMark) -> str:
+def mark_title(mark: ExerciseMark) -> str:
+    """What a mark says in words, e.g. "Essay: Submitted, late"."""
     label = EXERCISE_LABELS[mark.status]
-    return f"{label}, late" if mark.was_late else label
+    return (
+        f"{mark.exercise.title}: {label}, late"
+        if mark.was_late
+        else f"{mark.exercise.title}: {label}"
+    )
 
 
 @register.filter
