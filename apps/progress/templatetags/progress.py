@@ -46,11 +46,9 @@ def mark_symbol(status: str) -> str:
 def mark_title(mark: ExerciseMark) -> str:
     """What a mark says in words, e.g. "Essay: Submitted, late"."""
     label = EXERCISE_LABELS[mark.status]
-    return (
-        f"{mark.exercise.title}: {label}, late"
-        if mark.was_late
-        else f"{mark.exercise.title}: {label}"
-    )
+    if mark.was_late:
+        label = f"{label}, late"
+    return f"{mark.exercise.title}: {label}"
 
 
 @register.filter
