@@ -3,17 +3,12 @@
 No JavaScript and no chart library: this module turns shares (0 to 1, or
 None where a figure does not apply) into rectangles in a fixed coordinate
 space, and `templates/progress/_chart.html` writes them out with a title, a
-description and a legend. Plain Python, so it is tested on its own.
-
-Each shape also gives its coordinates as text (`shape.svg.x`, one decimal,
-marked safe as they are only digits), so the template prints them
-as they are: a chart has dozens of shapes, and formatting and escaping each
-number in the template cost more than laying the chart out.
+description and a legend. Plain Python, so it is tested on its own; the
+numbers stay numbers, and the template writes them with the `coordinate`
+filter (apps/progress/templatetags/progress.py).
 """
 
 from dataclasses import dataclass
-
-from django.utils.safestring import SafeString, mark_safe
 
 # The coordinate space of the drawing; the SVG scales to its container.
 PLOT_HEIGHT = 160
@@ -29,29 +24,6 @@ MIN_WIDTH = 300  # room for the legend when there are only a few groups
 ZERO_STUB = 1.5  # a zero still shows as a sliver, so it reads differently from a missing figure
 
 
-def _svg(number: float) -> SafeString:
-    """A coordinate as the SVG writes it, with one decimal."""
-    return mark_safe(f"{number:.1f}")
-
-
-class _Coordinates:
-    """A shape's numbers as the SVG writes them: `shape.svg.x` is `shape.x`, one decimal."""
-
-    __slots__ = ("_shape",)
-
-    def __init__(self, shape):
-        self._shape = shape
-
-    def __getattr__(self, name: str) -> SafeString:
-        return _svg(getattr(self._shape, name))
-
-
-class _Shape:
-    @property
-    def svg(self) -> _Coordinates:
-        return _Coordinates(self)
-
-
 @dataclass(frozen=True)
 class Series:
     key: str  # also the CSS class that sets the bar's colour and pattern
@@ -59,7 +31,7 @@ class Series:
 
 
 @dataclass(frozen=True)
-class Bar(_Shape):
+class Bar:
     series: Series
     x: float
     y: float
@@ -72,14 +44,9 @@ class Bar(_Shape):
     def centre(self) -> float:
         return self.x + self.width / 2
 
-    @property
-    def percent_label(self) -> str:
-        """The figure as the table beside the chart prints it; "" where there is none."""
-        return "" if self.percent is None else mark_safe(f"{self.percent}%")
-
 
 @dataclass(frozen=True)
-class Group(_Shape):
+class Group:
     label: str  # short, under the axis
     long_label: str
     x: float  # the centre of the group
@@ -87,13 +54,13 @@ class Group(_Shape):
 
 
 @dataclass(frozen=True)
-class Tick(_Shape):
+class Tick:
     y: float
     label: str
 
 
 @dataclass(frozen=True)
-class LegendItem(_Shape):
+class LegendItem:
     series: Series
     x: float
     y: float
@@ -127,9 +94,9 @@ class BarChart:
         return tuple(item.series for item in self.legend)
 
     @property
-    def display_width(self) -> float:
+    def display_width(self) -> int:
         """How wide to draw it at most, in CSS pixels: a little larger than its own units."""
-        return self.width * 1.5
+        return round(self.width * 1.5)
 
     @property
     def tick_label_x(self) -> float:
@@ -143,21 +110,6 @@ class BarChart:
     def missing_y(self) -> float:
         """Where the dash that stands for a missing bar sits, just above the baseline."""
         return self.baseline - 3
-
-    @property
-    def svg(self) -> dict[str, SafeString]:
-        """The chart's own coordinates as text, read once by the template (see above)."""
-        return {
-            "width": _svg(self.width),
-            "height": _svg(self.height),
-            "display_width": mark_safe(f"{self.display_width:.0f}"),
-            "left": _svg(self.left),
-            "right": _svg(self.right),
-            "baseline": _svg(self.baseline),
-            "tick_label_x": _svg(self.tick_label_x),
-            "axis_label_y": _svg(self.axis_label_y),
-            "missing_y": _svg(self.missing_y),
-        }
 
 
 def grouped_bars(

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils.text import slugify
 
-from apps.progress.selectors import CohortGrid, ParticipantRow
+from apps.progress.selectors.cohort_grid import CohortGrid, ParticipantRow
 
 HEADER = [
     "cohort",

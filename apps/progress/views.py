@@ -11,31 +11,32 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from apps.progress import charts, display, exports, selectors
+from apps.progress import charts, exports
+from apps.progress.selectors.access import cohort_for_viewer, round_for_viewer
+from apps.progress.selectors.cohort_grid import cohort_grid
+from apps.progress.selectors.round_export import round_grids
+from apps.progress.selectors.round_overview import round_overview
+from apps.progress.selectors.schedule import round_schedule
 
 
 @require_GET
 @login_required
 def cohort_dashboard(request, pk):
-    cohort = selectors.cohort_for_viewer(user=request.user, pk=pk)
-    sessions = selectors.round_schedule(round=cohort.round)
-    grid = selectors.cohort_grid(cohort=cohort, sessions=sessions)
+    cohort = cohort_for_viewer(user=request.user, pk=pk)
+    sessions = round_schedule(round=cohort.round)
+    grid = cohort_grid(cohort=cohort, sessions=sessions)
     chart = charts.completion_chart(
         sessions=sessions, tallies=grid.totals, who=f"participants of {cohort.name}"
     )
-    return render(
-        request,
-        "progress/cohort.html",
-        {"grid": grid, "table": display.grid_display(grid), "chart": chart},
-    )
+    return render(request, "progress/cohort.html", {"grid": grid, "chart": chart})
 
 
 @require_GET
 @login_required
 def cohort_export(request, pk):
-    cohort = selectors.cohort_for_viewer(user=request.user, pk=pk)
-    sessions = selectors.round_schedule(round=cohort.round)
-    grid = selectors.cohort_grid(cohort=cohort, sessions=sessions)
+    cohort = cohort_for_viewer(user=request.user, pk=pk)
+    sessions = round_schedule(round=cohort.round)
+    grid = cohort_grid(cohort=cohort, sessions=sessions)
     response = HttpResponse(exports.csv_lines([grid]), content_type="text/csv; charset=utf-8")
     filename = exports.cohort_filename(grid, today=timezone.localdate())
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -45,9 +46,9 @@ def cohort_export(request, pk):
 @require_GET
 @login_required
 def round_dashboard(request, slug):
-    round = selectors.round_for_viewer(user=request.user, slug=slug)
-    sessions = selectors.round_schedule(round=round)
-    overview = selectors.round_overview(round=round, sessions=sessions)
+    round = round_for_viewer(user=request.user, slug=slug)
+    sessions = round_schedule(round=round)
+    overview = round_overview(round=round, sessions=sessions)
     chart = charts.completion_chart(
         sessions=sessions,
         tallies=overview.totals,
@@ -60,10 +61,10 @@ def round_dashboard(request, slug):
 @login_required
 def round_export(request, slug):
     """The whole round, streamed: cohorts are read a batch at a time as the file goes out."""
-    round = selectors.round_for_viewer(user=request.user, slug=slug)
-    sessions = selectors.round_schedule(round=round)
+    round = round_for_viewer(user=request.user, slug=slug)
+    sessions = round_schedule(round=round)
     response = StreamingHttpResponse(
-        exports.csv_lines(selectors.round_grids(round=round, sessions=sessions)),
+        exports.csv_lines(round_grids(round=round, sessions=sessions)),
         content_type="text/csv; charset=utf-8",
     )
     filename = exports.round_filename(round.slug, today=timezone.localdate())
