@@ -15,6 +15,8 @@ breaks, which needs neither. bench/markdown measures all of it against
 plain prose.
 """
 
+from functools import lru_cache
+
 import nh3
 import pyromark
 from django.template.defaultfilters import linebreaksbr
@@ -43,9 +45,26 @@ _ALLOWED_ATTRIBUTES = {
 _parser = pyromark.Markdown(options=pyromark.Options.ENABLE_TABLES)
 
 
+# Course notes, instructions and prompt help are short and shown on page after page, and
+# their HTML depends on nothing but their text, so short texts are kept once rendered.
+# Answers are mostly longer and seldom shown twice running; a size limit keeps long or
+# hostile ones from filling memory.
+CACHED_UP_TO = 4_000
+
+
 def render_markdown(text: str) -> SafeString:
+    text = text or ""
+    return _cached(text) if len(text) <= CACHED_UP_TO else _render(text)
+
+
+@lru_cache(maxsize=2048)
+def _cached(text: str) -> SafeString:
+    return _render(text)
+
+
+def _render(text: str) -> SafeString:
     # The parser reads "\r" and "\r\n" as line ends too, and budget.py looks for "\n".
-    text = normalize_newlines(text or "")
+    text = normalize_newlines(text)
     budget = markup_budget(text)
     if syntax_in(text) > budget or table_markup(text, limit=budget) > budget:
         return _plain(text)
