@@ -37,5 +37,38 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", guessTimezone);
+  // "Copy link" buttons name the input they copy with data-copy-target. They
+  // show only where the clipboard can be used; the text stays selectable anyway.
+  function copyButtons() {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+      var input = document.getElementById(button.dataset.copyTarget);
+      var status = document.querySelector("[data-copy-status]");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(input.value).then(
+          function () { status.textContent = "Copied."; },
+          function () { input.select(); status.textContent = "Press Ctrl+C (or ⌘C) to copy."; }
+        );
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    guessTimezone();
+    copyButtons();
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
+  // Enter on a rubric level (a radio button) would submit its form, sending a
+  // grade or a review nobody meant to send yet; choosing a level never should.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && target.matches && target.matches("form[data-rubric-form] input[type=radio]")) {
+      event.preventDefault();
+    }
+  });
 })();
