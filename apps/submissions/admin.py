@@ -16,7 +16,7 @@ from apps.submissions.models import CriterionScore, Feedback, Milestone, Revisio
 def _pretty(answers) -> str:
     # format_html escapes the JSON text, so answers can never become markup here.
     return format_html(
-        '<pre style="white-space: pre-wrap; max-width: 60rem;">{}</pre>',
+        '<pre class="answers-json">{}</pre>',
         json.dumps(answers, indent=2, ensure_ascii=False),
     )
 
@@ -52,6 +52,10 @@ class MilestoneInline(ReadOnlyInline):
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
+    class Media:
+        # The layout of the answers (a style attribute would be refused by the site's CSP).
+        css = {"all": ["css/admin-answers.css"]}
+
     list_display = [
         "participant_email",
         "exercise",
