@@ -6,6 +6,7 @@ the README's "Settings" table. Tests override a few values in test.py.
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from courseplatform.env import (
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "csp",
     "apps.markup",
     "apps.accounts",
     "apps.courses",
@@ -75,6 +77,9 @@ MIDDLEWARE = [
     "courseplatform.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: the policy is for pages, and static files are answered above it.
+    "csp.middleware.CSPMiddleware",
+    "courseplatform.permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -237,6 +242,56 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-tick": {"task": "reminders.tick", "schedule": 60.0},
     "reminders-plan": {"task": "reminders.plan", "schedule": 300.0},
     "reviews-tick": {"task": "reviews.tick", "schedule": 300.0},
+}
+
+# Headers every page carries; tests/test_headers.py checks them on every page.
+# Content Security Policy (django-csp 4 format): nothing is allowed unless listed. Scripts,
+# styles, fonts and pictures come from this site only, so a page has no inline script,
+# event-handler attribute, <style> or style="" anywhere (they live in static/); img-src
+# also takes data: URIs, still nothing from elsewhere. No site may frame ours.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+# "same-origin": links out of the site (readings, a cohort's video call) tell the other
+# site nothing, not even our host name, while requests within the site keep their Referer,
+# which Django's CSRF check falls back to on HTTPS when a browser sends no Origin.
+# "no-referrer" would drop that too.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# No page asks for any of these; a script that got in somehow could not either.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
 }
 
 if not DEBUG:
