@@ -4,13 +4,19 @@ Playwright's own browser downloads are not used (and cannot be fetched on
 machines without general internet access); we point it at the system Chromium
 that scripts/ensure-system-packages installs.  Modules that use `browser_page`
 mark themselves with ``pytestmark = pytest.mark.browser``.
+
+Every page of every test runs under the site's Content Security Policy, and a
+test fails when the browser reports a violation of it, however the test made
+its browser: see `CspWatch`.
 """
 
+import functools
 import os
 import shutil
 import tempfile
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, BrowserType
 
 # Playwright's sync API runs an asyncio event loop in the calling thread.
 # Django sees that loop and refuses ORM calls from the same thread
@@ -38,6 +44,79 @@ CHROMIUM_ARGS = [
 
 def chromium_path():
     return os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+
+
+# Runs in every document before its own scripts. Chromium also logs each
+# violation to the console itself, but only the event carries the page's
+# address and the blocked sample, which make the failure easy to trace.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error(
+    "Content Security Policy violation: " + event.effectiveDirective +
+    " blocked " + (event.blockedURI || "?") + " on " + event.documentURI +
+    " (" + (event.sourceFile || "") + ":" + event.lineNumber + ") " + event.sample
+  );
+}, true);
+"""
+
+
+class CspWatch:
+    """Collects Content Security Policy violations from every browser context.
+
+    Browser tests make their browsers in several ways (a persistent profile, a
+    browser per module, contexts with JavaScript off), so instead of each test
+    remembering to listen, the three Playwright calls that create a context
+    are wrapped once for the session: each new context gets the reporting
+    script and a console listener, and asking for `bypass_csp` is an error.
+    """
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def watch(self, context: BrowserContext) -> BrowserContext:
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", self._console)
+        return context
+
+    def _console(self, message) -> None:
+        if "content security policy" in message.text.lower():
+            self.seen.append(message.text)
+
+    def wrap(self, create, context_of):
+        @functools.wraps(create)
+        def created(*args, **kwargs):
+            if kwargs.get("bypass_csp"):
+                raise AssertionError("Browser tests run under the site's CSP: no bypass_csp.")
+            made = create(*args, **kwargs)
+            self.watch(context_of(made))
+            return made
+
+        return created
+
+
+@pytest.fixture(scope="session")
+def csp_watch():
+    watch = CspWatch()
+    patches = pytest.MonkeyPatch()
+    same = lambda made: made  # noqa: E731
+    patches.setattr(Browser, "new_context", watch.wrap(Browser.new_context, same))
+    patches.setattr(Browser, "new_page", watch.wrap(Browser.new_page, lambda page: page.context))
+    patches.setattr(
+        BrowserType,
+        "launch_persistent_context",
+        watch.wrap(BrowserType.launch_persistent_context, same),
+    )
+    yield watch
+    patches.undo()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(csp_watch):
+    """Fails the test (at teardown, once its browsers have closed) on any CSP violation."""
+    csp_watch.seen.clear()
+    yield csp_watch
+    seen, csp_watch.seen = csp_watch.seen, []
+    assert not seen, "The browser reported Content Security Policy violations:\n" + "\n".join(seen)
 
 
 @pytest.fixture(scope="session")
