@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from apps.accounts.views import admin_login
 
@@ -10,7 +9,7 @@ admin.site.site_title = "Cohort courses admin"
 admin.site.login = admin_login
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="courses:list"), name="home"),
+    path("", include("apps.home.urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("accounts/", include("allauth.urls")),

@@ -53,6 +53,9 @@ def test_sign_up_verify_log_in_and_mark_a_reading_done(live_server, browser):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
 
+    # Sign-in lands on the home page, which points a newcomer to the courses.
+    expect(page.get_by_role("heading", name="Getting started")).to_be_visible()
+    page.get_by_role("link", name="Browse the courses").click()
     page.get_by_role("link", name="AI Alignment Fundamentals").click()
     page.get_by_role("link", name=re.compile(r"Contributing to AI Alignment")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
