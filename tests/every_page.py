@@ -50,7 +50,6 @@ DURING_REVIEWS = DUE + timedelta(hours=6)
 
 # URL names that never answer a GET with an HTML page of their own.
 NOT_PAGES = {
-    "home": "redirects to the course list",
     "nesting_server_data": "JavaScript for django-nested-admin",
     "account_confirm_login_code": "login by code is switched off, so it redirects",
     "admin:login": "redirects to allauth's login page",
@@ -250,6 +249,12 @@ def build_site(*, outbox) -> Site:
     add("account_reset_password_from_key", user_pk_to_url_str(outsider), key, follow=True)
     add("certificates:verify", certificate.code)
     add("reminders:unsubscribe", unsubscribe_token(me.pk, Kind.EXERCISE_DUE))
+
+    # Home, for each kind of visitor it has a section for
+    add("home")
+    add("home", user=me)
+    add("home", user=lead)
+    add("home", user=staff)
 
     # Anyone signed in
     for name in (
