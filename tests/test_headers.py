@@ -1,5 +1,7 @@
 """Every page carries the security headers, and nothing in it needs the CSP to be loosened."""
 
+import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -67,6 +69,28 @@ def inline_code(html: str) -> list[str]:
     return parser.found
 
 
+# What <time datetime> may hold: a date, or a date and time with seconds but no fraction,
+# in UTC or with an offset. Django's "c" format adds microseconds, which is not valid.
+MACHINE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2}))?")
+
+
+class TimeValues(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.invalid = []
+
+    def handle_starttag(self, tag, attrs):
+        value = dict(attrs).get("datetime")
+        if tag == "time" and value is not None and not MACHINE_TIME.fullmatch(value):
+            self.invalid.append(f"<time datetime={value!r}>")
+
+
+def invalid_times(html: str) -> list[str]:
+    parser = TimeValues()
+    parser.feed(html)
+    return parser.invalid
+
+
 def header_problems(response) -> list[str]:
     problems = []
     csp = response.headers.get("Content-Security-Policy")
@@ -108,10 +132,14 @@ def open_as(client, page, signed_in):
     return page.user
 
 
-def test_every_page_sends_the_security_headers_and_has_no_inline_code(client, settings, tmp_path):
+def test_every_page_sends_the_security_headers_has_no_inline_code_and_valid_times(
+    client, settings, tmp_path
+):
     settings.DEMO_MODE = True
     settings.EMAIL_FILE_PATH = tmp_path
-    with time_machine.travel(DURING_REVIEWS, tick=False):
+    # A fraction of a second in the clock, so every time stored while building the site has
+    # one, as real times do: <time datetime> must not print it.
+    with time_machine.travel(DURING_REVIEWS + timedelta(microseconds=123_456), tick=False):
         site = build_site(outbox=tmp_path)
         names = url_names()
         listed = {page.name for page in site.pages}
@@ -126,6 +154,7 @@ def test_every_page_sends_the_security_headers_and_has_no_inline_code(client, se
             if response.status_code != page.status:
                 found.append(f"status {response.status_code}, not {page.status}")
             found += inline_code(response.content.decode())
+            found += invalid_times(response.content.decode())
             # Some views answer htmx with a fragment of the page instead.
             fragment = client.get(page.url, HTTP_HX_REQUEST="true")
             found += [f"htmx: {item}" for item in inline_code(fragment.content.decode())]
