@@ -29,7 +29,7 @@ from apps.cohorts.services import (
 )
 from apps.grouping import selectors
 from apps.grouping.models import GroupingRun
-from apps.grouping.solver import ProblemError, Result, solve
+from apps.grouping.solver import ProblemError, Progress, Result, solve
 from apps.rounds import weekgrid
 from apps.rounds.models import Enrollment, Round
 
@@ -141,12 +141,12 @@ class _ProgressWriter:
         self.clock = clock
         self.last: float | None = None
 
-    def __call__(self, share: float, message: str) -> None:
+    def __call__(self, progress: Progress) -> None:
         now = self.clock()
         if self.last is not None and now - self.last < PROGRESS_EVERY_SECONDS:
             return
         self.last = now
-        _progress(self.run_id, share, f"Searching: {message}")
+        _progress(self.run_id, progress.share, f"Searching: {progress.message}")
 
 
 def _progress(run_id: int, share: float, message: str) -> None:

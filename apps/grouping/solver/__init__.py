@@ -13,7 +13,7 @@ and benchmarked on its own. The main entry points:
 See docs/grouping.md for the model and the benchmark.
 """
 
-from .bound import upper_bound
+from .bound import plain_bound, upper_bound
 from .greedy import greedy
 from .io import (
     ProblemError,
@@ -24,7 +24,17 @@ from .io import (
     problem_to_dict,
     result_to_dict,
 )
-from .problem import Cohort, Facilitator, Participant, Problem, Result, Unplaced
+from .problem import (
+    Cohort,
+    Facilitator,
+    Participant,
+    Problem,
+    Progress,
+    Result,
+    SoftMember,
+    SoftTier,
+    Unplaced,
+)
 from .solver import solve
 from .validate import validate
 
@@ -34,13 +44,17 @@ __all__ = [
     "Participant",
     "Problem",
     "ProblemError",
+    "Progress",
     "Result",
+    "SoftMember",
+    "SoftTier",
     "Unplaced",
     "check_problem",
     "dump_result",
     "greedy",
     "load_problem",
     "parse_problem",
+    "plain_bound",
     "problem_to_dict",
     "result_to_dict",
     "solve",
