@@ -173,6 +173,11 @@ def _check_fixed(problem: Problem) -> None:
                     f"{person!r} is already in fixed_cohorts[{taken[person]}]",
                 )
             taken[person] = i
+        for j, soft in enumerate(cohort.soft_members):
+            if soft.id not in cohort.participants:
+                raise ProblemError(
+                    f"{where}.soft_members[{j}].id", f"{soft.id!r} is not among its participants"
+                )
 
 
 def _participant(item: Any, path: str) -> Participant:

@@ -161,10 +161,13 @@ def solve(problem: Problem, *, progress: ProgressCallback | None = None) -> Resu
     )
     instance = prepare(problem)
     plan, greedy_placed = _place(instance, run)
+    deadline = run.started + 0.98 * run.limit
+    plan = mix_experience(instance, plan, deadline=deadline)
     strict_placed = run.placed
-    if problem.soft is not None and len(instance.candidates) > len(plan.assignment):
+    everyone = len(problem.participants) - sum(len(c.members) for c in instance.kept)
+    if problem.soft is not None and len(plan.assignment) < everyone:
         instance, plan = _place_softly(instance, plan, run)
-    plan = mix_experience(instance, plan, deadline=run.started + 0.98 * run.limit)
+        plan = mix_experience(instance, plan, deadline=deadline)
     result = to_result(instance, plan, run.elapsed())
     result.stats.update(
         greedy_placed=greedy_placed,
