@@ -7,10 +7,11 @@ people who gave only a time zone, taken to be free on weekday evenings there.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from apps.rounds.cyclic_week import MINUTES_PER_WEEK, Interval, normalise
+from apps.rounds.weekgrid import local_to_week_minute
 
 # Weekday evenings, in the person's own zone, for people who gave only a time zone.
 DEFAULT_WINDOW_DAYS = range(5)
@@ -34,17 +35,19 @@ def missed_minutes(intervals: list[Interval], start: int, minutes: int) -> int:
 
 
 def default_window(zone: str, week_of: date) -> list[Interval]:
-    """Weekday evenings in ``zone`` as UTC-week intervals, at the offsets of that week."""
-    monday = week_of - timedelta(days=week_of.weekday())
-    utc_monday = datetime(monday.year, monday.month, monday.day, tzinfo=ZoneInfo("UTC"))
+    """Weekday evenings in ``zone`` as UTC-week intervals, at the offset of that week.
+
+    The offset is taken once for the week, as the availability grid does
+    (``weekgrid.local_to_week_minute``), so the window matches what the person would see
+    ticked there.
+    """
     first, last = DEFAULT_WINDOW_HOURS
-    intervals = []
-    for day in DEFAULT_WINDOW_DAYS:
-        local = datetime(monday.year, monday.month, monday.day, first, tzinfo=ZoneInfo(zone))
-        local += timedelta(days=day)
-        start = int((local - utc_monday).total_seconds() // 60) % MINUTES_PER_WEEK
-        intervals.append((start, start + (last - first) * 60))
-    return normalise(intervals)
+    return normalise(
+        (start, start + (last - first) * 60)
+        for start in (
+            local_to_week_minute(zone, week_of, day, first * 60) for day in DEFAULT_WINDOW_DAYS
+        )
+    )
 
 
 def is_known_zone(zone: str) -> bool:
