@@ -3,10 +3,12 @@
 This package is plain Python (with OR-Tools) and never imports Django, so it can be tested
 and benchmarked on its own. The main entry points:
 
-* ``solve(problem, progress=None)``: the full algorithm (greedy start, CP-SAT improvement);
+* ``solve(problem, progress=None)``: the full algorithm (greedy and LP starts, CP-SAT),
+  with the proven bound and gap in the result's ``stats``;
 * ``greedy(problem)``: the greedy start alone, as a fast baseline;
 * ``validate(problem, result)``: every rule a result breaks, as sentences;
-* ``upper_bound(problem)``: no grouping can place more participants than this;
+* ``upper_bound(problem)``: no grouping can place more participants than this (and
+  ``plain_bound``, the weaker bound of the plain LP relaxation, for comparison);
 * ``load_problem`` / ``dump_result``: the JSON file format, with ``ProblemError`` naming the
   field at fault in a malformed problem.
 

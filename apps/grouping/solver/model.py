@@ -313,7 +313,6 @@ class Outcome:
     values: dict[int, int] | None
     best: int
     bound: int
-    optimal: bool
     work: float
     stopped_by_clock: bool
     found_at: float | None = None
@@ -385,7 +384,6 @@ def optimise(
         values={v.index: solver.value(v) for v in built.decisions()} if better else None,
         best=best,
         bound=bound,
-        optimal=status == cp_model.OPTIMAL,
         work=solver.deterministic_time,
         stopped_by_clock=solver.wall_time >= limits.seconds and status != cp_model.OPTIMAL,
         found_at=watch.found_at if better else None,
