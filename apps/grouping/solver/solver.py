@@ -266,12 +266,15 @@ def _solve_exact(instance: Instance, plan: Plan, run: _Run, secondary_work: floa
     run.report(f"{run.placed} placed; at most {run.bound} can be")
     model.add(built.placed >= built.score.placed)
 
+    # The secondary goals get their share even when the searches before overran theirs a
+    # little, as CP-SAT does while it finishes its last batch of work.
+    limits = run.limits(0.0, subsolvers=EXACT_SUBSOLVERS, relative_gap=SECONDARY_GAP)
     outcome = optimise(
         built,
         built.penalty,
         maximise=False,
         hint=built.score.penalty,
-        limits=run.limits(secondary_work, subsolvers=EXACT_SUBSOLVERS, relative_gap=SECONDARY_GAP),
+        limits=replace(limits, work=secondary_work),
     )
     _take(built, outcome, run, kept)
     return read_plan(built, built.values, plan)
