@@ -56,16 +56,19 @@ WINDOW_PAIRS = 3_000
 # clock, is what normally ends a search; on a machine slower than that the time limit cuts
 # in first and the result says so (``stopped_by``).
 WORK_PER_SECOND = 0.3
-# The secondary goals of an exact model are good enough after this much work per
-# participant-start pair (a second's work for 2,000 pairs), at most this share of the
-# budget, or once within ``SECONDARY_GAP`` of CP-SAT's bound on them: their bound is weak,
-# and most of the gain comes early (on small-sparse-200 the penalty drops from 257 to 160
-# in the first 1.5 units of work, and to 159 in the next 5).
+# The secondary goals are good enough after this much work per participant-start pair (a
+# second's work for 2,000 pairs) but at least ``SECONDARY_MIN_WORK``, and at most this
+# share of the budget, or once within ``SECONDARY_GAP`` of CP-SAT's bound on them: their
+# bound is weak, and most of the gain comes early (on small-sparse-200 the penalty drops
+# from 257 to 160 in the first 1.5 units of work, and to 159 in the next 5).
 SECONDARY_WORK_PER_PAIR = 0.0005
+SECONDARY_MIN_WORK = 1.5
 SECONDARY_SHARE = 0.25
 SECONDARY_GAP = 0.05
-# The most work one window of the neighbourhood search may use.
+# The most work one window of the neighbourhood search may use, and how many windows in a
+# row may fail to place anyone before the search turns to the secondary goals alone.
 WINDOW_WORK = 0.5
+PLACING_PATIENCE = 20
 # Share of the time limit kept back for the final polish and for writing the result.
 RESERVE_SHARE = 0.1
 SOLVER_WORKERS = 2
@@ -207,7 +210,8 @@ def _place(instance: Instance, run: _Run) -> tuple[Plan, int]:
     run.report(f"{run.placed} placed; at most {run.bound} can be")
 
     secondary_work = min(
-        SECONDARY_SHARE * work_budget(run.problem), SECONDARY_WORK_PER_PAIR * pairs
+        SECONDARY_SHARE * work_budget(run.problem),
+        max(SECONDARY_MIN_WORK, SECONDARY_WORK_PER_PAIR * pairs),
     )
     if exact:
         plan = _solve_exact(instance, plan, run, secondary_work)
@@ -311,32 +315,37 @@ def _place_softly(instance: Instance, plan: Plan, run: _Run) -> tuple[Instance, 
 def _improve(instance: Instance, plan: Plan, run: _Run, secondary_work: float) -> Plan:
     """Run CP-SAT over windows while work is left; see ``_Windows``.
 
-    While people who might be placed are left out, the whole budget is there to place them;
-    once placement is proven optimal, only ``secondary_work`` more is spent on the
-    secondary goals.
+    While people who might be placed are left out, windows try to place them, until
+    placement is proven optimal or ``PLACING_PATIENCE`` of those windows in a row place
+    nobody; then only ``secondary_work`` more is spent on the secondary goals.
     """
     kept = sum(len(cohort.members) for cohort in instance.kept)
     windows = _Windows(instance, run.seed)
-    solved = unimproved = 0
+    solved = unimproved = failed_placing = 0
     tidying_from: float | None = None
     while unimproved < windows.patience and run.work_left > 0:
         if run.seconds_left() <= 0:
             run.stopped_by = "time limit"
             break
-        if tidying_from is None and kept + len(plan.assignment) >= run.bound:
+        proven = kept + len(plan.assignment) >= run.bound
+        if tidying_from is None and (proven or failed_placing >= PLACING_PATIENCE):
             tidying_from = run.work_used
         if tidying_from is not None and run.work_used - tidying_from >= secondary_work:
             break
-        window, placing_only = windows.next(plan)
+        window, placing_only = windows.next(plan, placing=tidying_from is None)
         built = build(instance, plan, window)
         better = _solve_window(built, run, kept, placing_only=placing_only)
         solved += 1
         if better is None:
             unimproved += 1
+            failed_placing += placing_only
         else:
+            before = len(plan.assignment)
             plan = settle(instance, read_plan(built, better, plan))
             run.reached(kept + len(plan.assignment))
             unimproved = 0
+            if len(plan.assignment) > before:
+                failed_placing = 0
         run.report(f"window {solved}: {run.placed} placed; at most {run.bound} can be")
     return plan
 
@@ -408,11 +417,12 @@ class _Windows:
         self.random = random.Random(seed)
         self.turn = 0
 
-    def next(self, plan: Plan) -> tuple[frozenset[int], bool]:
-        """The next window, and whether it is only meant to place more people."""
+    def next(self, plan: Plan, *, placing: bool) -> tuple[frozenset[int], bool]:
+        """The next window, and whether it is only meant to place more people; with
+        ``placing`` off, only the bands that tidy the secondary goals."""
         self.turn += 1
         left_out = [p for p in self.instance.candidates if p not in plan.assignment]
-        if left_out and self.turn % 3:
+        if placing and left_out and self.turn % 3:
             seeds = self.random.sample(left_out, min(3, len(left_out)))
             return self._around(plan, seeds), True
         return self._band(self.centres[self.turn % len(self.centres)]), False
