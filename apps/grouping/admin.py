@@ -1,4 +1,5 @@
-"""Grouping runs in the admin: a read-only record of who ran what and how it went.
+"""Grouping in the admin: a read-only record of runs, and the settings and preferences
+grouping reads (a round's soft tier, people's priority labels, facilitators' wishes).
 
 Runs are started and reviewed on the grouping pages (/grouping/), which each run links to.
 """
@@ -7,12 +8,21 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from apps.grouping.models import GroupingRun
+from apps.grouping.models import GroupingPreference, GroupingRun, GroupingSettings
 
 
 @admin.register(GroupingRun)
 class GroupingRunAdmin(admin.ModelAdmin):
-    list_display = ["round", "status", "progress", "only_unplaced", "created_at", "finished_at"]
+    list_display = [
+        "round",
+        "status",
+        "progress",
+        "placed",
+        "bound",
+        "only_unplaced",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["status", "round"]
     list_select_related = ["round__course"]
     date_hierarchy = "created_at"
@@ -21,6 +31,7 @@ class GroupingRunAdmin(admin.ModelAdmin):
         "grouping_page",
         ("status", "progress"),
         "message",
+        ("placed", "bound"),
         "only_unplaced",
         "requested_by",
         ("created_at", "finished_at"),
@@ -33,6 +44,8 @@ class GroupingRunAdmin(admin.ModelAdmin):
         "status",
         "progress",
         "message",
+        "placed",
+        "bound",
         "only_unplaced",
         "requested_by",
         "created_at",
@@ -54,3 +67,48 @@ class GroupingRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(GroupingSettings)
+class GroupingSettingsAdmin(admin.ModelAdmin):
+    list_display = [
+        "round",
+        "soft_tier",
+        "soft_members_per_cohort",
+        "soft_missed_minutes",
+        "assume_evenings",
+    ]
+    list_filter = ["soft_tier", "assume_evenings"]
+    list_select_related = ["round__course"]
+    autocomplete_fields = ["round"]
+    fieldsets = [
+        (None, {"fields": ["round"]}),
+        (
+            "Soft tier",
+            {
+                "description": "Used only for people strict grouping leaves out; members "
+                "placed strictly are never moved for them.",
+                "fields": [
+                    "soft_tier",
+                    "soft_members_per_cohort",
+                    "soft_missed_minutes",
+                    "assume_evenings",
+                ],
+            },
+        ),
+    ]
+
+
+@admin.register(GroupingPreference)
+class GroupingPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "round", "priority", "preferred_size", "updated_at"]
+    list_editable = ["priority"]
+    list_filter = ["enrollment__round", "enrollment__role", "priority"]
+    list_select_related = ["enrollment__user", "enrollment__round"]
+    search_fields = ["enrollment__user__email", "enrollment__user__display_name", "priority"]
+    autocomplete_fields = ["enrollment"]
+    readonly_fields = ["updated_at"]
+
+    @admin.display(ordering="enrollment__round", description="Round")
+    def round(self, preference):
+        return preference.enrollment.round

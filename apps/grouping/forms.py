@@ -1,10 +1,12 @@
-"""Forms of the grouping pages: starting a run, moving people, changing a draft cohort."""
+"""Forms of the grouping pages: starting a run, moving people, changing a draft cohort, and
+a facilitator's wishes for their cohorts."""
 
 import calendar
 
 from django import forms
 
 from apps.cohorts.models import Cohort
+from apps.rounds.forms import AvailabilityForm
 from apps.rounds.models import Enrollment
 
 OUT_OF_EVERY_COHORT = "none"
@@ -92,3 +94,26 @@ class PublishForm(forms.Form):
         required=False,
         label="Publish all the same: I have read the points above",
     )
+
+
+class PreferencesForm(AvailabilityForm):
+    """A facilitator's wishes: the weekly grid for preferred times, and a cohort size."""
+
+    preferred_size = forms.TypedChoiceField(
+        label="What size of cohort would you like to lead?",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="Grouping aims for it where that costs nobody a place.",
+    )
+
+    def __init__(self, *args, round, preferred_size: int | None, **kwargs):
+        super().__init__(*args, is_facilitator=False, **kwargs)
+        self.fields["preferred_size"].choices = [
+            ("", f"No preference (the round aims for {round.cohort_target_size})"),
+            *[
+                (n, f"{n} participants")
+                for n in range(round.cohort_min_size, round.cohort_max_size + 1)
+            ],
+        ]
+        self.initial["preferred_size"] = preferred_size

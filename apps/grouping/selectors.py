@@ -2,7 +2,7 @@
 
 Running grouping is for staff only. The platform has no notion of a "lead facilitator"
 yet, and letting every facilitator of a round regroup everyone else would let any of them
-reshuffle the whole round, so ``rounds_for_grouping`` is the one place to widen this once
+reshuffle the whole round, so ``can_run_grouping`` is the one place to widen this once
 such a role exists. Everyone else gets a 404, as for a round that does not exist.
 
 ``round_state`` loads a round's cohorts, people, availability and placements in a fixed
@@ -15,18 +15,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.cohorts.models import Cohort, Placement
 from apps.cohorts.selectors import regular_slot, slot_label
-from apps.grouping.models import GroupingRun
+from apps.grouping.models import GroupingPreference, GroupingRun, GroupingSettings
 from apps.grouping.solver import Cohort as SolverCohort
-from apps.grouping.solver import Facilitator, Participant, Problem
+from apps.grouping.solver import Facilitator, Participant, Problem, SoftTier
+from apps.grouping.solver.soft import default_window, missed_minutes
 from apps.rounds import weekgrid
 from apps.rounds.cyclic_week import Interval, covers, normalise, overlap, subtract
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round
@@ -41,22 +42,59 @@ NOT_GROUPED_YET = "Grouping has not been run since they were accepted"
 # Who may run grouping ----------------------------------------------------------------
 
 
-def rounds_for_grouping(user) -> QuerySet[Round]:
-    """Rounds the person may group: all of them for staff, none for anyone else."""
-    if not user.is_authenticated or not user.is_staff:
-        return Round.objects.none()
-    return Round.objects.select_related("course")
+def can_run_grouping(user, round: Round | None) -> bool:
+    """Whether ``user`` may run grouping for ``round``, watch its runs and edit its drafts.
+
+    With ``round`` None: whether they may for some round (the list of rounds). Every
+    permission check of the grouping pages comes here.
+    """
+    return user.is_authenticated and user.is_staff
 
 
 def round_for_grouping(*, user, slug: str) -> Round:
-    try:
-        return rounds_for_grouping(user).get(slug=slug)
-    except Round.DoesNotExist:
-        raise Http404("No such round.") from None
+    round = Round.objects.select_related("course").filter(slug=slug).first()
+    if round is None or not can_run_grouping(user, round):
+        raise Http404("No such round.")
+    return round
 
 
-def round_list(*, user) -> QuerySet[Round]:
-    return rounds_for_grouping(user).order_by("-starts_on", "name")
+def round_list(*, user) -> list[Round]:
+    rounds = Round.objects.select_related("course").order_by("-starts_on", "name")
+    return [round for round in rounds if can_run_grouping(user, round)]
+
+
+def facilitator_for_preferences(*, user, slug: str) -> Enrollment:
+    """The user's own facilitator place in the round, whose wishes they may give; else 404.
+
+    Unlike running grouping, this is about the person's own data, as availability is.
+    """
+    enrollment = (
+        Enrollment.objects.filter(round__slug=slug, user=user)
+        .facilitators()
+        .eligible()
+        .select_related("round__course", "user")
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if enrollment is None:
+        raise Http404("No such round.")
+    return enrollment
+
+
+def preference_of(enrollment: Enrollment) -> GroupingPreference | None:
+    return GroupingPreference.objects.filter(enrollment=enrollment).first()
+
+
+def preferred_cells(
+    preference: GroupingPreference | None, *, zone: str, week_of: date
+) -> set[weekgrid.Cell]:
+    """A facilitator's preferred times as the cells of the weekly grid in ``zone``."""
+    if preference is None:
+        return set()
+    return weekgrid.intervals_to_cells(
+        [tuple(pair) for pair in preference.preferred_times], zone=zone, week_of=week_of
+    )
 
 
 def latest_run(*, round: Round) -> GroupingRun | None:
@@ -268,8 +306,16 @@ def problem_for_round(
     When ``keep_drafts`` is set, the round's draft cohorts become the solver's
     ``fixed_cohorts`` (with ``fill_fixed_cohorts`` on), so only the people outside them are
     grouped, and newcomers may join them up to the maximum size.
+
+    The round's ``GroupingSettings`` turn on the soft tier; ``GroupingPreference`` rows give
+    participants their priority and facilitators their preferred times and size (a size
+    outside the round's bounds is ignored). Two more queries.
     """
     state = round_state(round=round)
+    tier = soft_tier(round)
+    preferences = {
+        p.enrollment_id: p for p in GroupingPreference.objects.filter(enrollment__round=round)
+    }
     kept = state.drafts if keep_drafts else []
     kept_ids = {c.pk for c in kept}
 
@@ -291,7 +337,13 @@ def problem_for_round(
             busy[f].append(cohort.slot_start)
 
     participants = [
-        Participant(id=solver_id(pk), availability=person.intervals, experience=person.experience)
+        Participant(
+            id=solver_id(pk),
+            availability=person.intervals,
+            experience=person.experience,
+            priority=bool(pk in preferences and preferences[pk].priority),
+            time_zone=given_time_zone(person),
+        )
         for pk, person in state.people.items()
         if not person.is_facilitator
         and not (pk in state.cohort_of and state.by_pk[state.cohort_of[pk]].is_published)
@@ -305,8 +357,18 @@ def problem_for_round(
         free = person.intervals
         for start in busy[pk]:
             free = subtract(free, start, round.meeting_minutes)
+        wish = preferences.get(pk)
+        size = wish.preferred_size if wish else None
         facilitators.append(
-            Facilitator(id=solver_id(pk), availability=free, max_cohorts=max(1, capacity))
+            Facilitator(
+                id=solver_id(pk),
+                availability=free,
+                max_cohorts=max(1, capacity),
+                preferred_times=[tuple(pair) for pair in wish.preferred_times] if wish else [],
+                preferred_size=size
+                if size is not None and round.cohort_min_size <= size <= round.cohort_max_size
+                else None,
+            )
         )
 
     fixed = [
@@ -328,8 +390,40 @@ def problem_for_round(
         facilitators=facilitators,
         fixed_cohorts=fixed,
         fill_fixed_cohorts=True,
+        soft=tier,
     )
     return RoundProblem(problem=problem, kept_cohort_ids=[c.pk for c in kept])
+
+
+def soft_tier(round: Round) -> SoftTier | None:
+    """The round's soft tier for the solver, or None when it is off (one query)."""
+    settings_row = GroupingSettings.objects.filter(round=round, soft_tier=True).first()
+    if settings_row is None:
+        return None
+    return SoftTier(
+        members_per_cohort=max(1, settings_row.soft_members_per_cohort),
+        missed_minutes=settings_row.soft_missed_minutes,
+        default_window=settings_row.assume_evenings,
+        week_of=round.starts_on,
+    )
+
+
+def priority_labels(round: Round) -> dict[int, str]:
+    """The round's priority labels by enrollment (one query)."""
+    return dict(
+        GroupingPreference.objects.filter(enrollment__round=round)
+        .exclude(priority="")
+        .values_list("enrollment_id", "priority")
+    )
+
+
+def given_time_zone(enrollment: Enrollment) -> str | None:
+    """The zone someone gave: the one they entered availability in, else their profile's
+    unless it is still the default (which says nothing about where they are)."""
+    if enrollment.availability_time_zone:
+        return enrollment.availability_time_zone
+    zone = enrollment.user.time_zone
+    return zone if zone != User._meta.get_field("time_zone").default else None
 
 
 # The review page ---------------------------------------------------------------------
@@ -337,8 +431,18 @@ def problem_for_round(
 
 @dataclass
 class PersonFit:
+    """Whether someone can attend a cohort's meeting, and if not by how much they miss it.
+
+    ``missed_minutes`` counts the minutes of the meeting outside the times they gave, or,
+    with ``assumed_window``, outside the weekday evenings the soft tier assumes for people
+    who gave only a time zone. ``priority`` is their priority label, if any.
+    """
+
     enrollment: Enrollment
     can_attend: bool
+    missed_minutes: int | None = None
+    assumed_window: bool = False
+    priority: str = ""
 
 
 @dataclass
@@ -368,6 +472,7 @@ class CohortReview:
 class UnplacedPerson:
     enrollment: Enrollment
     reason: str
+    priority: str = ""
 
 
 @dataclass
@@ -379,6 +484,7 @@ class Review:
     unplaced: list[UnplacedPerson]
     participants: int
     run_is_stale: bool = False
+    soft_tier: SoftTier | None = None
 
     @property
     def run_is_active(self) -> bool:
@@ -393,10 +499,38 @@ class Review:
         return sum(1 for review in self.drafts if review.has_problems)
 
 
-def cohort_review(state: RoundState, cohort: Cohort) -> CohortReview:
+def person_fit(
+    state: RoundState,
+    pk: int,
+    slot_start: int,
+    *,
+    tier: SoftTier | None = None,
+    priorities: dict[int, str] | None = None,
+) -> PersonFit:
+    """How well the meeting at ``slot_start`` suits enrollment ``pk`` (see ``PersonFit``)."""
+    person = state.people[pk]
+    priority = (priorities or {}).get(pk, "")
+    if state.can_attend(pk, slot_start):
+        return PersonFit(person, True, priority=priority)
+    meeting = state.round.meeting_minutes
+    zone = given_time_zone(person)
+    if not person.intervals and tier is not None and tier.default_window and zone:
+        missed = missed_minutes(default_window(zone, tier.week_of), slot_start, meeting)
+        return PersonFit(person, False, missed, assumed_window=True, priority=priority)
+    missed = missed_minutes(person.intervals, slot_start, meeting)
+    return PersonFit(person, False, missed, priority=priority)
+
+
+def cohort_review(
+    state: RoundState,
+    cohort: Cohort,
+    *,
+    tier: SoftTier | None = None,
+    priorities: dict[int, str] | None = None,
+) -> CohortReview:
     round = state.round
     members = [
-        PersonFit(state.people[pk], state.can_attend(pk, cohort.slot_start))
+        person_fit(state, pk, cohort.slot_start, tier=tier, priorities=priorities)
         for pk in cohort.member_ids
     ]
     size = len(members)
@@ -407,10 +541,7 @@ def cohort_review(state: RoundState, cohort: Cohort) -> CohortReview:
         size_problem = f"Above the maximum of {round.cohort_max_size}"
     return CohortReview(
         cohort=cohort,
-        leads=[
-            PersonFit(state.people[pk], state.can_attend(pk, cohort.slot_start))
-            for pk in cohort.lead_ids
-        ],
+        leads=[person_fit(state, pk, cohort.slot_start) for pk in cohort.lead_ids],
         members=members,
         slot=regular_slot(cohort, week_of=round.starts_on),
         anchor=slot_label(cohort),
@@ -424,11 +555,14 @@ def cohort_review(state: RoundState, cohort: Cohort) -> CohortReview:
 def review(*, round: Round) -> Review:
     """The review page: draft and published cohorts with fits, and everyone left out.
 
-    Six queries, whatever the number of cohorts: the latest run and ``round_state``'s five;
-    one more when the latest run has not finished well.
+    Eight queries, whatever the number of cohorts: the latest run, ``round_state``'s five,
+    the soft tier and the priority labels; one more when the latest run has not finished
+    well.
     """
     run = latest_run(round=round)
     state = round_state(round=round)
+    tier = soft_tier(round)
+    priorities = priority_labels(round)
     # While a run is under way, or after one failed, the last finished run explains.
     explained = run
     if run is not None and run.status != GroupingRun.Status.DONE:
@@ -439,15 +573,19 @@ def review(*, round: Round) -> Review:
         )
     reasons = {item["id"]: item["reason"] for item in explained.unplaced} if explained else {}
     fallback = NOT_IN_LAST_RUN if explained else NOT_GROUPED_YET
-    unplaced = [UnplacedPerson(e, reasons.get(e.pk) or fallback) for e in state.unplaced()]
+    unplaced = [
+        UnplacedPerson(e, reasons.get(e.pk) or fallback, priorities.get(e.pk, ""))
+        for e in state.unplaced()
+    ]
     return Review(
         round=round,
         run=run,
-        drafts=[cohort_review(state, c) for c in state.drafts],
+        drafts=[cohort_review(state, c, tier=tier, priorities=priorities) for c in state.drafts],
         published=[cohort_review(state, c) for c in state.published],
         unplaced=unplaced,
         participants=sum(1 for e in state.people.values() if not e.is_facilitator),
         run_is_stale=run is not None and run_is_stale(run, now=timezone.now()),
+        soft_tier=tier,
     )
 
 
@@ -590,9 +728,15 @@ def publish_check(state: RoundState, *, has_schedule: bool) -> PublishCheck:
         to_publish.append(reviewed)
         blockers.extend(f"{cohort.name}: {problem}" for problem in reviewed.lead_problems)
         for fit in reviewed.cannot_attend:
+            missing = (
+                f" (misses {fit.missed_minutes} of its {state.round.meeting_minutes} minutes)"
+                if fit.missed_minutes
+                else ""
+            )
             warnings.append(
                 f"{fit.enrollment.user.name} ({fit.enrollment.get_role_display().lower()} of "
-                f"{cohort.name}) is not available for the whole meeting, {reviewed.anchor}."
+                f"{cohort.name}) is not available for the whole meeting, {reviewed.anchor}"
+                f"{missing}."
             )
         if reviewed.size_problem:
             warnings.append(

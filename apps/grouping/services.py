@@ -28,8 +28,8 @@ from apps.cohorts.services import (
     placement_set,
 )
 from apps.grouping import selectors
-from apps.grouping.models import GroupingRun
-from apps.grouping.solver import ProblemError, Result, solve
+from apps.grouping.models import GroupingPreference, GroupingRun
+from apps.grouping.solver import ProblemError, Progress, Result, solve
 from apps.rounds import weekgrid
 from apps.rounds.models import Enrollment, Round
 
@@ -141,17 +141,28 @@ class _ProgressWriter:
         self.clock = clock
         self.last: float | None = None
 
-    def __call__(self, share: float, message: str) -> None:
+    def __call__(self, progress: Progress) -> None:
         now = self.clock()
         if self.last is not None and now - self.last < PROGRESS_EVERY_SECONDS:
             return
         self.last = now
-        _progress(self.run_id, share, f"Searching: {message}")
+        _progress(
+            self.run_id,
+            progress.share,
+            f"Searching: {progress.message}",
+            placed=progress.placed,
+            bound=progress.bound,
+        )
 
 
-def _progress(run_id: int, share: float, message: str) -> None:
+def _progress(
+    run_id: int, share: float, message: str, *, placed: int | None = None, bound: int | None = None
+) -> None:
+    figures = {"placed": placed} if placed is not None else {}
+    if bound is not None:
+        figures["bound"] = bound
     GroupingRun.objects.filter(pk=run_id, status=GroupingRun.Status.RUNNING).update(
-        progress=max(0, min(99, int(share * 100))), message=_short(message)
+        progress=max(0, min(99, int(share * 100))), message=_short(message), **figures
     )
 
 
@@ -256,6 +267,8 @@ def _write_result(*, run: GroupingRun, built: selectors.RoundProblem, result: Re
     GroupingRun.objects.filter(pk=run.pk).update(
         status=GroupingRun.Status.DONE,
         progress=100,
+        placed=placed,
+        bound=result.stats.get("bound"),
         message=_short(
             f"Placed {placed} of {len(problem.participants)} participants in "
             f"{len(result.cohorts)} cohort{'s' if len(result.cohorts) != 1 else ''}."
@@ -407,6 +420,39 @@ def _reschedule(cohort: Cohort, *, weekday: int, local_time: clock_time, time_zo
         )
     except CohortError as error:
         raise GroupingError(str(error)) from None
+
+
+# A facilitator's wishes ---------------------------------------------------------------
+
+
+def grouping_preference_set(
+    *,
+    enrollment: Enrollment,
+    cells: set[weekgrid.Cell],
+    time_zone: str,
+    preferred_size: int | None,
+) -> GroupingPreference:
+    """Save a facilitator's preferred times (local grid cells in ``time_zone``) and size.
+
+    The times are stored as UTC week intervals, like availability; a priority label an
+    admin gave stays as it is.
+    """
+    round = enrollment.round
+    if preferred_size is not None and not (
+        round.cohort_min_size <= preferred_size <= round.cohort_max_size
+    ):
+        raise GroupingError(
+            f"Choose a size from {round.cohort_min_size} to {round.cohort_max_size}."
+        )
+    intervals = weekgrid.cells_to_intervals(cells, zone=time_zone, week_of=round.starts_on)
+    preference, _ = GroupingPreference.objects.update_or_create(
+        enrollment=enrollment,
+        defaults={
+            "preferred_times": [list(interval) for interval in intervals],
+            "preferred_size": preferred_size,
+        },
+    )
+    return preference
 
 
 # Publishing --------------------------------------------------------------------------

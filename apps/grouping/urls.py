@@ -12,4 +12,5 @@ urlpatterns = [
     path("rounds/<slug:slug>/cohorts/<int:pk>/", views.cohort, name="cohort"),
     path("rounds/<slug:slug>/cohorts/<int:pk>/check/", views.check, name="check"),
     path("rounds/<slug:slug>/publish/", views.publish, name="publish"),
+    path("rounds/<slug:slug>/preferences/", views.preferences, name="preferences"),
 ]

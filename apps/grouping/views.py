@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from apps.cohorts.services import cohort_slot_start
 from apps.grouping import selectors
-from apps.grouping.forms import FacilitatorForm, MoveForm, PublishForm, RunForm, TimeForm
+from apps.grouping.forms import (
+    FacilitatorForm,
+    MoveForm,
+    PreferencesForm,
+    PublishForm,
+    RunForm,
+    TimeForm,
+)
 from apps.grouping.services import (
     GroupingError,
     NeedsConfirmation,
@@ -22,10 +29,12 @@ from apps.grouping.services import (
     draft_reschedule,
     draft_set_facilitator,
     drafts_publish,
+    grouping_preference_set,
     grouping_run_start,
 )
 from apps.grouping.tasks import run_grouping
 from apps.rounds import weekgrid
+from apps.rounds.forms import DAY_NAMES
 
 
 def _review_url(round, cohort_pk: int | None = None) -> str:
@@ -40,7 +49,7 @@ def _is_htmx(request) -> bool:
 @login_required
 @require_safe
 def index(request):
-    if not request.user.is_staff:
+    if not selectors.can_run_grouping(request.user, None):
         raise Http404("No such page.")
     return render(
         request, "grouping/index.html", {"rounds": selectors.round_list(user=request.user)}
@@ -281,3 +290,33 @@ def publish(request, slug):
         "form": form,
     }
     return render(request, "grouping/publish.html", context)
+
+
+@login_required
+def preferences(request, slug):
+    """A facilitator's wishes for the cohorts they lead: preferred times and size."""
+    enrollment = selectors.facilitator_for_preferences(user=request.user, slug=slug)
+    round = enrollment.round
+    zone = request.user.time_zone
+    stored = selectors.preference_of(enrollment)
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None,
+        selected=selectors.preferred_cells(stored, zone=zone, week_of=round.starts_on),
+        round=round,
+        preferred_size=stored.preferred_size if stored else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            grouping_preference_set(
+                enrollment=enrollment,
+                cells=form.cleaned_data["cells"],
+                time_zone=zone,
+                preferred_size=form.cleaned_data["preferred_size"],
+            )
+        except GroupingError as error:
+            form.add_error("preferred_size", str(error))
+        else:
+            messages.success(request, "Your wishes for grouping are saved.")
+            return redirect("grouping:preferences", slug=round.slug)
+    context = {"round": round, "form": form, "day_names": DAY_NAMES, "zone": zone}
+    return render(request, "grouping/preferences.html", context)

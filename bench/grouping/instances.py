@@ -4,6 +4,11 @@ People live in real IANA time zones (weighted towards Europe, the Americas and A
 free on some weekday evenings and sometimes a weekend block, in their local time. Local
 times are turned into minutes of the UTC week for a fixed reference week, so daylight saving
 and half-hour zones come out as they would in a real round.
+
+``make_sparse_problem`` builds the harder kind of round most organisers actually run: a few
+hundred people, scarce facilitators, and many participants who can only make one or two
+narrow windows (a lunchtime, an evening, a stretch of working hours or a weekend morning),
+in the week just after Europe has left summer time while North America has not yet.
 """
 
 from __future__ import annotations
@@ -67,6 +72,10 @@ ZONE_WEIGHTS: dict[str, float] = {
     "Australia/Perth": 0.5,
     "Pacific/Auckland": 1,
 }
+
+# The Monday after Europe left summer time (26 October 2025) and before North America did
+# (2 November): the week when the gap between the two is an hour off its usual value.
+AFTER_DST_MONDAY = datetime(2025, 10, 27, tzinfo=UTC)
 
 # Local evening windows as (start hour, length in hours), with weights.
 EVENINGS = [((17, 3), 1), ((18, 4), 4), ((18, 3), 2), ((19, 3), 3), ((19.5, 2.5), 1), ((20, 3), 1)]
@@ -137,9 +146,76 @@ def _person_availability(rng: random.Random, zone: str, *, lead: bool) -> list[t
     return intervals
 
 
-def _utc_interval(zone: str, day: int, hour: float, hours: float) -> tuple[int, int]:
+# Kinds of window in the sparse rounds: (name, weight, days it can fall on, choices of
+# (local start hour, length in hours)). Lunchtimes are a single meeting long.
+SPARSE_WINDOWS = [
+    ("evening", 5, range(5), [(18, 2), (18, 3), (19, 2), (19, 3), (17.5, 2.5), (20, 2)]),
+    ("lunchtime", 2, range(5), [(12, 1.5), (12, 2), (11.5, 2)]),
+    ("working hours", 2, range(5), [(9, 3), (13, 4), (10, 2), (14, 3), (9, 8)]),
+    ("weekend", 2, range(5, 7), [(9, 3), (10, 2), (14, 3), (16, 2), (10, 4)]),
+]
+
+
+def make_sparse_problem(
+    participants: int,
+    *,
+    seed: int = 1,
+    per_facilitator: float = 8,
+    time_limit_seconds: float = 60,
+) -> Problem:
+    """A small round with scarce facilitators and many people free only once or twice a week.
+
+    About half the participants give a single window, a third two and the rest three or
+    four, each a lunchtime, an evening, some working hours or a weekend block; facilitators
+    give two to six and may lead up to three cohorts. All in the week after a daylight
+    saving change (``AFTER_DST_MONDAY``).
+    """
+    rng = random.Random(f"grouping-sparse-{participants}-{per_facilitator:g}-{seed}")
+    zones = list(ZONE_WEIGHTS)
+    weights = list(ZONE_WEIGHTS.values())
+
+    def windows(count: int) -> list[tuple[int, int]]:
+        zone = rng.choices(zones, weights)[0]
+        intervals = []
+        for _ in range(count):
+            _, _, days, blocks = rng.choices(SPARSE_WINDOWS, [w[1] for w in SPARSE_WINDOWS])[0]
+            hour, hours = rng.choice(blocks)
+            intervals.append(_utc_interval(zone, rng.choice(days), hour, hours, AFTER_DST_MONDAY))
+        return intervals
+
+    people = [
+        Participant(
+            id=f"p{i}",
+            availability=windows(rng.choices([1, 2, 3, 4], [45, 30, 17, 8])[0]),
+            experience=rng.choices(range(4), EXPERIENCE_WEIGHTS)[0],
+        )
+        for i in range(participants)
+    ]
+    facilitators = [
+        Facilitator(
+            id=f"f{i}",
+            availability=windows(rng.randint(2, 6)),
+            max_cohorts=rng.choices([1, 2, 3], [45, 35, 20])[0],
+        )
+        for i in range(max(1, round(participants / per_facilitator)))
+    ]
+    return Problem(
+        slot_minutes=30,
+        meeting_minutes=90,
+        min_size=4,
+        max_size=8,
+        target_size=6,
+        time_limit_seconds=time_limit_seconds,
+        participants=people,
+        facilitators=facilitators,
+    )
+
+
+def _utc_interval(
+    zone: str, day: int, hour: float, hours: float, monday: datetime = REFERENCE_MONDAY
+) -> tuple[int, int]:
     """A local ``day``/``hour`` block in ``zone`` as a (start, end) interval of the UTC week."""
-    local_midnight = (REFERENCE_MONDAY + timedelta(days=day)).replace(tzinfo=None)
+    local_midnight = (monday + timedelta(days=day)).replace(tzinfo=None)
     local = (local_midnight + timedelta(hours=hour)).replace(tzinfo=ZoneInfo(zone))
-    minutes = int((local - REFERENCE_MONDAY).total_seconds() // 60) % MINUTES_PER_WEEK
+    minutes = int((local - monday).total_seconds() // 60) % MINUTES_PER_WEEK
     return (minutes, minutes + round(hours * 60))

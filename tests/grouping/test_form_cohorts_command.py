@@ -132,6 +132,32 @@ REMOVE = object()
             change("fixed_cohorts", [{"facilitator": "f9", "start": 1140, "participants": []}]),
             "fixed_cohorts[0].facilitator: unknown facilitator 'f9'",
         ),
+        (change("participants.0.priority", "yes"), "participants[0].priority: must be true or"),
+        (
+            change("participants.4.time_zone", "Mars/Olympus"),
+            "participants[4].time_zone: unknown zone 'Mars/Olympus'",
+        ),
+        (
+            change("facilitators.0.preferred_size", 9),
+            "facilitators[0].preferred_size: must be between min_size and max_size",
+        ),
+        (
+            change("facilitators.0.preferred_times", [[1200, 1100]]),
+            "facilitators[0].preferred_times[0]: end must be greater than start",
+        ),
+        (
+            change("soft", {"members_per_cohort": 0, "missed_minutes": 30}),
+            "soft.members_per_cohort: must be at least 1",
+        ),
+        (
+            change("soft", {"members_per_cohort": 1, "missed_minutes": 30, "default_window": True}),
+            "soft.week_of: is required with default_window",
+        ),
+        (
+            change("soft", {"members_per_cohort": 1, "missed_minutes": 30, "week_of": "soon"}),
+            "soft.week_of: must be a date such as 2027-01-11",
+        ),
+        (change("seed", 1.5), "seed: must be a whole number"),
     ],
 )
 def test_a_malformed_problem_exits_with_status_2_naming_the_field(tmp_path, capsys, data, message):
@@ -155,4 +181,32 @@ def test_the_file_format_reads_back_what_it_writes():
     problem = load_problem(json.dumps(PROBLEM))
     assert problem.participants[1].experience is None
     assert problem.time_limit_seconds == 5
+    assert parse_problem(problem_to_dict(problem)) == problem
+
+
+def test_the_file_format_carries_priorities_wishes_and_the_soft_tier():
+    data = change("participants.0.priority", True)
+    data["participants"][4]["time_zone"] = "Asia/Kolkata"
+    data["facilitators"][0].update(preferred_times=[[1140, 1320]], preferred_size=5)
+    data["soft"] = {
+        "members_per_cohort": 1,
+        "missed_minutes": 30,
+        "default_window": True,
+        "week_of": "2027-01-11",
+    }
+    data["seed"] = 7
+    data["fixed_cohorts"] = [
+        {
+            "facilitator": "f1",
+            "start": 1140,
+            "participants": ["p1", "p2"],
+            "soft_members": [{"id": "p2", "missed_minutes": 0, "assumed_window": False}],
+        }
+    ]
+    problem = load_problem(json.dumps(data))
+    assert problem.participants[0].priority
+    assert problem.participants[4].time_zone == "Asia/Kolkata"
+    assert problem.facilitators[0].preferred_size == 5
+    assert problem.soft.week_of.isoformat() == "2027-01-11"
+    assert problem.seed == 7
     assert parse_problem(problem_to_dict(problem)) == problem

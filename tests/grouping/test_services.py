@@ -27,7 +27,7 @@ from apps.grouping.services import (
     grouping_run_start,
 )
 from apps.grouping.solver import Cohort as SolverCohort
-from apps.grouping.solver import Result, Unplaced, validate
+from apps.grouping.solver import Progress, Result, Unplaced, validate
 from apps.rounds.models import Enrollment
 from tests.cohorts.test_services import BEFORE_ROUND, available, published_cohort, scheduled_round
 from tests.factories import (
@@ -385,14 +385,14 @@ def test_progress_is_written_at_most_twice_a_second():
     now = [100.0]
     writer = _ProgressWriter(run.pk, clock=lambda: now[0])
 
-    writer(0.1, "greedy start places 3")
+    writer(Progress(0.1, "greedy start places 3"))
     now[0] += 0.2
-    writer(0.2, "window 1: 3 placed")  # too soon: skipped
+    writer(Progress(0.2, "window 1: 3 placed"))  # too soon: skipped
     run.refresh_from_db()
     assert (run.progress, run.message) == (10, "Searching: greedy start places 3")
 
     now[0] += 0.4
-    writer(0.456, "window 2: 4 placed")
+    writer(Progress(0.456, "window 2: 4 placed"))
     run.refresh_from_db()
     assert (run.progress, run.message) == (45, "Searching: window 2: 4 placed")
 

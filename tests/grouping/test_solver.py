@@ -314,13 +314,14 @@ def test_solve_rejects_a_malformed_problem_naming_the_field():
         solve(p)
 
 
-def test_solve_reports_progress_until_done():
+def test_solve_reports_progress_with_the_count_placed_and_the_bound_until_done():
     calls = []
     p = problem(people("p", 4, EVENING), [Facilitator("f", [EVENING])])
-    solve(p, progress=lambda share, message: calls.append((share, message)))
-    shares = [share for share, _ in calls]
+    solve(p, progress=calls.append)
+    shares = [call.share for call in calls]
     assert shares == sorted(shares)
-    assert calls[-1][0] == 1.0
+    assert calls[-1].share == 1.0
+    assert (calls[-1].placed, calls[-1].bound) == (4, 4)
 
 
 def test_greedy_alone_gives_a_valid_result():

@@ -10,6 +10,7 @@ from apps.grouping.solver import (
     Facilitator,
     Participant,
     Problem,
+    SoftTier,
     greedy,
     solve,
     upper_bound,
@@ -91,6 +92,30 @@ def test_re_running_with_kept_cohorts_keeps_them_and_stays_valid(problem, data):
         assert (new.facilitator, new.start) == (old.facilitator, old.start)
         assert set(old.participants) <= set(new.participants)
     assert result.stats["placed"] <= upper_bound(again)
+
+
+@FAST
+@given(problems(), st.integers(1, 3), st.sampled_from([0, 15, 30, 60]), st.booleans())
+def test_with_the_soft_tier_results_stay_valid_and_strict_cohorts_keep_their_members(
+    problem, members, minutes, priority
+):
+    # Some people are priority, and the last one gave only a time zone, to exercise those too.
+    people = [
+        replace(p, priority=priority and i % 2 == 0) for i, p in enumerate(problem.participants)
+    ]
+    if people:
+        people[-1] = replace(people[-1], availability=[], time_zone="Asia/Kolkata")
+    strict = replace(problem, participants=people)
+    tier = SoftTier(members, minutes, default_window=True, week_of=date(2027, 3, 1))
+    softer = replace(strict, soft=tier)
+    before = solve(strict)
+    after = solve(softer)
+    assert validate(softer, after) == []
+    kept = {(c.facilitator, c.start): set(c.participants) for c in after.cohorts}
+    for cohort in before.cohorts:
+        assert set(cohort.participants) <= kept[cohort.facilitator, cohort.start]
+    for cohort in after.cohorts:
+        assert len(cohort.soft_members) <= members
 
 
 # The availability page and the grouping solver read the same availability the same way.

@@ -11,6 +11,7 @@ from apps.grouping import services
 from apps.grouping.models import GroupingRun
 from apps.grouping.selectors import ACTIVE_RUN_STATUSES
 from apps.grouping.services import grouping_run_start
+from apps.grouping.solver import Progress
 from apps.grouping.tasks import run_grouping
 from courseplatform.celery import app as celery_app
 from tests.grouping.test_services import drafts, fast_grouping, small_round  # noqa: F401
@@ -37,7 +38,7 @@ def test_progress_reaches_the_run_while_the_solver_works(monkeypatch):
     real_solve = services.solve
 
     def watched_solve(problem, progress=None):
-        progress(0.37, "window 1: 6 placed")
+        progress(Progress(0.37, "window 1: 6 placed"))
         seen.append(GroupingRun.objects.values_list("status", "progress", "message").get(pk=run.pk))
         return real_solve(problem, progress=progress)
 

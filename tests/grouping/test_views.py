@@ -34,9 +34,10 @@ from tests.grouping.test_services import (  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, navigation, round, latest run, the five queries of round_state, and the
-# last finished run when the latest has not finished (it explains who is left out).
-REVIEW_PAGE_QUERIES = 11
+# Session, user, navigation, round, latest run, the five queries of round_state, the soft
+# tier, the priority labels, and the last finished run when the latest has not finished (it
+# explains who is left out).
+REVIEW_PAGE_QUERIES = 13
 
 
 def log_in(client, user):

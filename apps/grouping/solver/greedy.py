@@ -1,6 +1,7 @@
-"""A fast greedy grouping: the baseline, and the starting point handed to the solver.
+"""A fast greedy grouping: the baseline, and one of the starting points handed to the solver.
 
-People with the fewest usable starts are served first. Each of them opens a new cohort at
+Priority people are served first, then everyone else; within each, people with the fewest
+usable starts come first. Each of them opens a new cohort at
 one of their starts that still has at least ``min_size`` people waiting and a free
 facilitator, together with the ``min_size - 1`` most constrained others waiting there; the
 facilitator chosen is the one with the fewest usable starts. Taking only ``min_size`` keeps
@@ -51,19 +52,13 @@ def greedy(problem: Problem) -> Result:
     return to_result(instance, plan, time.monotonic() - started)
 
 
-def greedy_plan(instance: Instance, deadline: float | None = None) -> Plan:
+def greedy_plan(instance: Instance) -> Plan:
     """The best greedy solution; feasible, with an optimal assignment for its openings.
 
-    A rule is only tried while it looks like finishing before ``deadline`` (a
-    ``time.monotonic()`` value), judging by how long the first one took; the first always runs.
+    Every rule is always tried, however long it takes, so that the result never depends
+    on the machine's speed.
     """
-    started = time.monotonic()
-    plans = [polish(instance, Plan(_open_cohorts(instance, RULES[0])))]
-    took = time.monotonic() - started
-    for rule in RULES[1:]:
-        if deadline is not None and time.monotonic() + took > deadline:
-            break
-        plans.append(polish(instance, Plan(_open_cohorts(instance, rule))))
+    plans = [polish(instance, Plan(_open_cohorts(instance, rule))) for rule in RULES]
     return max(plans, key=lambda plan: score(instance, plan))
 
 
@@ -83,7 +78,9 @@ def _open_cohorts(instance: Instance, rule: StartRule) -> list[tuple[int, int]]:
     def day(k: int) -> int:
         return instance.minute(k) // 1440
 
-    order = sorted(instance.candidates, key=lambda p: (len(starts_of[p]), p))
+    order = sorted(
+        instance.candidates, key=lambda p: (not instance.priority[p], len(starts_of[p]), p)
+    )
     rank = {p: i for i, p in enumerate(order)}
     waiting_at = [
         deque(sorted(people, key=rank.__getitem__)) for people in instance.participants_at

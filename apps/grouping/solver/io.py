@@ -8,11 +8,13 @@ same checks (``check_problem``) guard ``solve`` against problems built in Python
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from apps.rounds.cyclic_week import MINUTES_PER_WEEK
 
-from .problem import Cohort, Facilitator, Participant, Problem, Result
+from .problem import Cohort, Facilitator, Participant, Problem, Result, SoftMember, SoftTier
+from .soft import is_known_zone
 
 DEFAULT_TIME_LIMIT_SECONDS = 60.0
 
@@ -27,7 +29,10 @@ _PROBLEM_FIELDS = {
     "facilitators",
     "fixed_cohorts",
     "fill_fixed_cohorts",
+    "soft",
+    "seed",
 }
+_SOFT_FIELDS = {"members_per_cohort", "missed_minutes", "default_window", "week_of"}
 
 
 class ProblemError(ValueError):
@@ -71,6 +76,8 @@ def parse_problem(data: Any) -> Problem:
             for i, item in enumerate(_list(data, "fixed_cohorts", "", default=[]))
         ],
         fill_fixed_cohorts=_flag(data, "fill_fixed_cohorts", default=True),
+        soft=_soft(data["soft"], "soft") if data.get("soft") is not None else None,
+        seed=_whole(data, "seed", "", default=0),
     )
     check_problem(problem)
     return problem
@@ -95,9 +102,18 @@ def check_problem(problem: Problem) -> None:
     for i, person in enumerate(problem.participants):
         if person.experience is not None and person.experience < 0:
             raise ProblemError(f"participants[{i}].experience", "must not be negative")
+        if person.time_zone is not None and not is_known_zone(person.time_zone):
+            raise ProblemError(f"participants[{i}].time_zone", f"unknown zone {person.time_zone!r}")
     for i, person in enumerate(problem.facilitators):
         if person.max_cohorts < 1:
             raise ProblemError(f"facilitators[{i}].max_cohorts", "must be at least 1")
+        size = person.preferred_size
+        if size is not None and not problem.min_size <= size <= problem.max_size:
+            raise ProblemError(
+                f"facilitators[{i}].preferred_size", "must be between min_size and max_size"
+            )
+        _check_intervals(person.preferred_times, f"facilitators[{i}].preferred_times")
+    _check_soft(problem.soft)
     _check_fixed(problem)
 
 
@@ -109,16 +125,31 @@ def _check_people(people: list[Participant] | list[Facilitator], kind: str) -> N
         if person.id in seen:
             raise ProblemError(f"{kind}[{i}].id", f"duplicate id {person.id!r}")
         seen.add(person.id)
-        for j, (start, end) in enumerate(person.availability):
-            where = f"{kind}[{i}].availability[{j}]"
-            if not 0 <= start < MINUTES_PER_WEEK:
-                raise ProblemError(where, f"start must be between 0 and {MINUTES_PER_WEEK - 1}")
-            if end <= start:
-                raise ProblemError(where, "end must be greater than start")
-            if end - start > MINUTES_PER_WEEK:
-                raise ProblemError(
-                    where, f"cannot be longer than a week ({MINUTES_PER_WEEK} minutes)"
-                )
+        _check_intervals(person.availability, f"{kind}[{i}].availability")
+
+
+def _check_intervals(intervals: list[tuple[int, int]], path: str) -> None:
+    for j, (start, end) in enumerate(intervals):
+        where = f"{path}[{j}]"
+        if not 0 <= start < MINUTES_PER_WEEK:
+            raise ProblemError(where, f"start must be between 0 and {MINUTES_PER_WEEK - 1}")
+        if end <= start:
+            raise ProblemError(where, "end must be greater than start")
+        if end - start > MINUTES_PER_WEEK:
+            raise ProblemError(where, f"cannot be longer than a week ({MINUTES_PER_WEEK} minutes)")
+
+
+def _check_soft(tier: SoftTier | None) -> None:
+    if tier is None:
+        return
+    if tier.members_per_cohort < 1:
+        raise ProblemError("soft.members_per_cohort", "must be at least 1")
+    if tier.missed_minutes < 0:
+        raise ProblemError("soft.missed_minutes", "must not be negative")
+    if tier.default_window and tier.week_of is None:
+        raise ProblemError(
+            "soft.week_of", "is required with default_window, to know each zone's offset"
+        )
 
 
 def _check_fixed(problem: Problem) -> None:
@@ -142,53 +173,98 @@ def _check_fixed(problem: Problem) -> None:
                     f"{person!r} is already in fixed_cohorts[{taken[person]}]",
                 )
             taken[person] = i
+        for j, soft in enumerate(cohort.soft_members):
+            if soft.id not in cohort.participants:
+                raise ProblemError(
+                    f"{where}.soft_members[{j}].id", f"{soft.id!r} is not among its participants"
+                )
 
 
 def _participant(item: Any, path: str) -> Participant:
-    _object(item, path, {"id", "availability", "experience"})
+    _object(item, path, {"id", "availability", "experience", "priority", "time_zone"})
     experience = item.get("experience")
     if experience is not None:
         experience = _whole(item, "experience", path)
+    zone = item.get("time_zone")
+    if zone is not None:
+        zone = _string(item, "time_zone", path)
     return Participant(
         id=_string(item, "id", path),
-        availability=_availability(item, path),
+        availability=_intervals(item, "availability", path),
         experience=experience,
+        priority=_flag(item, "priority", default=False, parent=path),
+        time_zone=zone,
     )
 
 
 def _facilitator(item: Any, path: str) -> Facilitator:
-    _object(item, path, {"id", "availability", "max_cohorts"})
+    _object(item, path, {"id", "availability", "max_cohorts", "preferred_times", "preferred_size"})
+    size = item.get("preferred_size")
+    if size is not None:
+        size = _whole(item, "preferred_size", path)
     return Facilitator(
         id=_string(item, "id", path),
-        availability=_availability(item, path),
+        availability=_intervals(item, "availability", path),
         max_cohorts=_whole(item, "max_cohorts", path, default=1),
+        preferred_times=_intervals(item, "preferred_times", path, default=[]),
+        preferred_size=size,
+    )
+
+
+def _soft(item: Any, path: str) -> SoftTier:
+    _object(item, path, _SOFT_FIELDS)
+    week_of = item.get("week_of")
+    if week_of is not None:
+        text = _string(item, "week_of", path)
+        try:
+            week_of = date.fromisoformat(text)
+        except ValueError:
+            raise ProblemError(f"{path}.week_of", "must be a date such as 2027-01-11") from None
+    return SoftTier(
+        members_per_cohort=_whole(item, "members_per_cohort", path),
+        missed_minutes=_whole(item, "missed_minutes", path),
+        default_window=_flag(item, "default_window", default=False, parent=path),
+        week_of=week_of,
     )
 
 
 def _cohort(item: Any, path: str) -> Cohort:
-    _object(item, path, {"facilitator", "start", "participants"})
+    _object(item, path, {"facilitator", "start", "participants", "soft_members"})
     members = _list(item, "participants", path)
     for j, member in enumerate(members):
         if not isinstance(member, str):
             raise ProblemError(f"{path}.participants[{j}]", "must be a string")
+    soft_members = []
+    for j, soft in enumerate(_list(item, "soft_members", path, default=[])):
+        where = f"{path}.soft_members[{j}]"
+        _object(soft, where, {"id", "missed_minutes", "assumed_window"})
+        soft_members.append(
+            SoftMember(
+                id=_string(soft, "id", where),
+                missed_minutes=_whole(soft, "missed_minutes", where),
+                assumed_window=_flag(soft, "assumed_window", default=False, parent=where),
+            )
+        )
     return Cohort(
         facilitator=_string(item, "facilitator", path),
         start=_whole(item, "start", path),
         participants=list(members),
+        soft_members=soft_members,
     )
 
 
-def _availability(item: dict[str, Any], path: str) -> list[tuple[int, int]]:
+def _intervals(
+    item: dict[str, Any], key: str, path: str, default: Any = None
+) -> list[tuple[int, int]]:
     intervals = []
-    for j, pair in enumerate(_list(item, "availability", path)):
+    pairs = _list(item, key, path) if default is None else _list(item, key, path, default)
+    for j, pair in enumerate(pairs):
         if (
             not isinstance(pair, list)
             or len(pair) != 2
             or not all(isinstance(x, int) and not isinstance(x, bool) for x in pair)
         ):
-            raise ProblemError(
-                f"{path}.availability[{j}]", "must be a [start, end] pair of whole minutes"
-            )
+            raise ProblemError(f"{path}.{key}[{j}]", "must be a [start, end] pair of whole minutes")
         intervals.append((pair[0], pair[1]))
     return intervals
 
@@ -241,8 +317,8 @@ def _list(item: dict[str, Any], key: str, parent: str, default: Any = _MISSING) 
     return value
 
 
-def _flag(item: dict[str, Any], key: str, default: bool) -> bool:
-    value, path = _field(item, key, "", default)
+def _flag(item: dict[str, Any], key: str, default: bool, parent: str = "") -> bool:
+    value, path = _field(item, key, parent, default)
     if not isinstance(value, bool):
         raise ProblemError(path, "must be true or false")
     return value
@@ -257,24 +333,47 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
         "max_size": problem.max_size,
         "target_size": problem.target_size,
         "time_limit_seconds": problem.time_limit_seconds,
-        "participants": [
-            {
-                "id": p.id,
-                "availability": [list(i) for i in p.availability],
-                "experience": p.experience,
-            }
-            for p in problem.participants
-        ],
-        "facilitators": [
-            {
-                "id": f.id,
-                "availability": [list(i) for i in f.availability],
-                "max_cohorts": f.max_cohorts,
-            }
-            for f in problem.facilitators
-        ],
+        "participants": [_participant_dict(p) for p in problem.participants],
+        "facilitators": [_facilitator_dict(f) for f in problem.facilitators],
         "fixed_cohorts": [_cohort_dict(c) for c in problem.fixed_cohorts],
         "fill_fixed_cohorts": problem.fill_fixed_cohorts,
+        "soft": _soft_dict(problem.soft) if problem.soft is not None else None,
+        "seed": problem.seed,
+    }
+
+
+def _participant_dict(person: Participant) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": person.id,
+        "availability": [list(i) for i in person.availability],
+        "experience": person.experience,
+    }
+    if person.priority:
+        data["priority"] = True
+    if person.time_zone is not None:
+        data["time_zone"] = person.time_zone
+    return data
+
+
+def _facilitator_dict(person: Facilitator) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": person.id,
+        "availability": [list(i) for i in person.availability],
+        "max_cohorts": person.max_cohorts,
+    }
+    if person.preferred_times:
+        data["preferred_times"] = [list(i) for i in person.preferred_times]
+    if person.preferred_size is not None:
+        data["preferred_size"] = person.preferred_size
+    return data
+
+
+def _soft_dict(tier: SoftTier) -> dict[str, Any]:
+    return {
+        "members_per_cohort": tier.members_per_cohort,
+        "missed_minutes": tier.missed_minutes,
+        "default_window": tier.default_window,
+        "week_of": tier.week_of.isoformat() if tier.week_of else None,
     }
 
 
@@ -293,8 +392,14 @@ def dump_result(result: Result) -> str:
 
 
 def _cohort_dict(cohort: Cohort) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "facilitator": cohort.facilitator,
         "start": cohort.start,
         "participants": list(cohort.participants),
     }
+    if cohort.soft_members:
+        data["soft_members"] = [
+            {"id": m.id, "missed_minutes": m.missed_minutes, "assumed_window": m.assumed_window}
+            for m in cohort.soft_members
+        ]
+    return data

@@ -7,7 +7,8 @@ levels better. Swaps keep every start's head count, so placement and sizes are u
 
 The measure at a start with ``c`` cohorts and ``n[l]`` people of level ``l`` is
 ``sum(n[l] ** 2) / c``, about the sum over its cohorts of each level's count squared once
-dealt, which is smallest when levels are spread out. People without a level are left alone.
+dealt, which is smallest when levels are spread out. People without a level are left alone,
+and so are people with soft-tier starts, whose moves could break a cohort's soft limit.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def mix_experience(instance: Instance, plan: Plan, deadline: float | None = None
         p: problem.participants[p].experience
         for p in plan.assignment
         if problem.participants[p].experience is not None
+        and not (instance.soft_starts and instance.soft_starts[p])
     }
     cohorts = [
         opened + kept

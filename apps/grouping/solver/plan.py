@@ -4,7 +4,8 @@ A ``Plan`` says which facilitators open a new cohort at which start and which st
 participant goes to. ``settle`` makes it feasible (every new cohort can reach ``min_size``)
 and hands people out optimally for those openings; ``open_more`` opens cohorts that people
 left out could still fill; ``rebalance`` and ``consolidate`` close surplus cohorts to bring
-sizes towards the target; ``polish`` runs them in turn. ``score`` ranks plans by the goals.
+sizes towards the target; ``polish`` runs them in turn. ``score`` ranks plans by the goals,
+and ``penalty`` measures the secondary ones.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from dataclasses import dataclass, field
 from .flow import assign
 from .prepare import Instance
 
-# Weights of the secondary goals (sizes near the target, then cohorts spread over the days),
-# which only ever decide between plans that place the same number of people.
+# Weights of the secondary goals, which only ever decide between plans that place the same
+# people: sizes near the target (each facilitator's preferred size where they gave one),
+# cohorts at their facilitators' preferred times, and cohorts spread over the days. A cohort
+# outside its facilitator's preferred times costs as much as two sizes off by one.
 BALANCE_WEIGHT = 4
+PREFERENCE_WEIGHT = 8
 DAY_SPREAD_WEIGHT = 1
 
 
@@ -80,7 +84,7 @@ def settle(instance: Instance, plan: Plan) -> Plan:
     openings = list(plan.openings)
     while True:
         opened = Plan(openings).opened(instance.slots)
-        assignment = assign(instance, opened)
+        assignment = assign(instance, openings)
         people = Plan(openings, assignment).people(instance.slots)
         keep = {
             k: min(opened[k], people[k] // min_size)
@@ -152,28 +156,36 @@ def open_more(instance: Instance, plan: Plan) -> Plan:
     return Plan(openings, plan.assignment)
 
 
-def score(instance: Instance, plan: Plan) -> tuple[int, int]:
-    """``(placed, -penalty)``: larger is better, compared placement first.
+def score(instance: Instance, plan: Plan) -> tuple[int, int, int]:
+    """``(priority people placed, placed, -penalty)``: larger is better, compared in order."""
+    priority = sum(instance.priority[p] for p in plan.assignment)
+    return priority, len(plan.assignment), -penalty(instance, plan)
 
-    The penalty adds, per start, how far the people there are from ``target_size`` per
-    cohort (which a balanced split makes the total distance of the sizes from the target),
-    and the number of new cohorts on the busiest UTC day.
+
+def penalty(instance: Instance, plan: Plan) -> int:
+    """The secondary goals' cost: sizes off target, dispreferred times, the busiest day.
+
+    Sizes count, per start, how far the people there are from the sum of its cohorts'
+    targets, which a balanced split makes the total distance of the sizes from them.
     """
-    target = instance.problem.target_size
     people = plan.people(instance.slots)
+    target = [0] * instance.slots
     opened = plan.opened(instance.slots)
+    for f, k in plan.openings:
+        target[k] += instance.target_of[f]
     distance = 0
     for k in range(instance.slots):
         if opened[k] or people[k]:
-            members, kept = instance.kept_load[k]
-            distance += abs(people[k] + members - target * (opened[k] + kept))
+            members, kept_target = instance.kept_load[k]
+            distance += abs(people[k] + members - target[k] - kept_target)
+    off = sum(instance.off_preference(f, k) for f, k in plan.openings)
     days = Counter(instance.minute(k) // 1440 for _, k in plan.openings)
     busiest = max(days.values(), default=0)
-    return len(plan.assignment), -(BALANCE_WEIGHT * distance + DAY_SPREAD_WEIGHT * busiest)
+    return BALANCE_WEIGHT * distance + PREFERENCE_WEIGHT * off + DAY_SPREAD_WEIGHT * busiest
 
 
 def rebalance(instance: Instance, plan: Plan) -> Plan:
-    """Close cohorts where fewer, fuller cohorts bring sizes nearer the target.
+    """Close cohorts where fewer, fuller cohorts bring sizes nearer their targets.
 
     Placement is untouched: a start keeps enough cohorts to hold everyone sent there. The
     most flexible facilitators are released first, as they are the likeliest to be useful
@@ -181,9 +193,13 @@ def rebalance(instance: Instance, plan: Plan) -> Plan:
     """
     problem = instance.problem
     people = plan.people(instance.slots)
-    opened = plan.opened(instance.slots)
+    by_start: dict[int, list[int]] = {}
+    for f, k in sorted(plan.openings, key=lambda o: (len(instance.facilitator_starts[o[0]]), o)):
+        by_start.setdefault(k, []).append(f)
+    soft_people = Counter(k for p, k in plan.assignment.items() if instance.soft_at(p, k))
     keep: dict[int, int] = {}
-    for k, count in enumerate(opened):
+    for k, leads in by_start.items():
+        count = len(leads)
         if count < 2:
             continue
         n, room = people[k], instance.room[k]
@@ -191,35 +207,35 @@ def rebalance(instance: Instance, plan: Plan) -> Plan:
             c
             for c in range(1, count + 1)
             if problem.min_size * c <= n <= problem.max_size * c + room
+            and soft_people[k] <= instance.soft_cap * c + instance.soft_room[k]
         ]
-        best = min(fits, key=lambda c: (abs(n - problem.target_size * c), c), default=count)
+        # The least flexible facilitators stay, so ``c`` cohorts aim at their targets.
+        targets = [instance.target_of[f] for f in leads]
+        best = min(fits, key=lambda c: (abs(n - sum(targets[:c])), c), default=count)
         if best < count:
             keep[k] = best
     if not keep:
         return plan
     openings = []
-    for f, k in sorted(plan.openings, key=lambda o: (len(instance.facilitator_starts[o[0]]), o)):
-        if k not in keep:
-            openings.append((f, k))
-        elif keep[k] > 0:
-            keep[k] -= 1
-            openings.append((f, k))
+    for k, leads in by_start.items():
+        openings += [(f, k) for f in leads[: keep.get(k, len(leads))]]
     return Plan(openings, plan.assignment)
 
 
 def consolidate(instance: Instance, plan: Plan) -> Plan:
     """Close lone, under-filled cohorts whose members can all move to cohorts below target.
 
-    Each member moves to another of their starts whose cohorts are still below the target
-    size, so nobody is lost and sizes get closer to the target on both sides; the freed
+    Each member moves to another of their starts whose cohorts are still below their target
+    size, so nobody is lost and sizes get closer to the targets on both sides; the freed
     facilitator may serve people left out. The emptiest cohorts are tried first. Starts with
     several cohorts are left to ``rebalance``.
     """
-    problem = instance.problem
-    target = problem.target_size
     opened = plan.opened(instance.slots)
     people = plan.people(instance.slots)
-    seats = [max(0, target * c - n) for c, n in zip(opened, people, strict=True)]
+    target = [0] * instance.slots
+    for f, k in plan.openings:
+        target[k] += instance.target_of[f]
+    seats = [max(0, t - n) for t, n in zip(target, people, strict=True)]
     members: defaultdict[int, list[int]] = defaultdict(list)
     for p, k in plan.assignment.items():
         members[k].append(p)
@@ -227,7 +243,7 @@ def consolidate(instance: Instance, plan: Plan) -> Plan:
     closed: set[tuple[int, int]] = set()
     lonely = [o for o in plan.openings if opened[o[1]] == 1 and not instance.room[o[1]]]
     for f, k in sorted(lonely, key=lambda o: (people[o[1]], o)):
-        if people[k] >= target:
+        if people[k] >= target[k]:
             continue
         moves = _find_seats(instance, members[k], k, seats, opened)
         if moves is None:
@@ -258,7 +274,7 @@ def _find_seats(
             (
                 j
                 for j in instance.participant_starts[p]
-                if j != home and opened[j] and seats[j] > taken[j]
+                if j != home and opened[j] and seats[j] > taken[j] and not instance.soft_at(p, j)
             ),
             None,
         )
@@ -283,3 +299,34 @@ def polish(instance: Instance, plan: Plan, rounds: int = 5) -> Plan:
             break
         plan = settle(instance, more)
     return plan
+
+
+def round_relaxation(instance: Instance, leads: dict[tuple[int, int], float]) -> Plan:
+    """A plan built from an LP optimum's fractional openings (see ``bound.relax``).
+
+    Openings are taken in order of how much the LP uses them, as long as the facilitator is
+    free, down to a threshold; ``polish`` then hands people out and opens more. Two
+    thresholds are tried and the better plan kept: the LP's favourites only, or nearly
+    everything it touches. On sparse rounds this lands within a few people of the optimum,
+    well above the greedy.
+    """
+    ranked = sorted(
+        ((value, key) for key, value in leads.items() if value > _ROUNDING_FLOORS[-1]),
+        key=lambda item: (-item[0], item[1]),
+    )
+    plans = []
+    for floor in _ROUNDING_FLOORS:
+        schedule = Schedule(instance, [])
+        openings = []
+        for value, (f, k) in ranked:
+            if value < floor:
+                break
+            if schedule.is_free(f, k):
+                schedule.take(f, k)
+                openings.append((f, k))
+        plans.append(polish(instance, Plan(openings)))
+    return max(plans, key=lambda plan: score(instance, plan))
+
+
+# LP values from which an opening is taken when rounding, tried in turn.
+_ROUNDING_FLOORS = (0.5, 0.2)

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from apps.rounds.cyclic_week import MINUTES_PER_WEEK, covers, overlap
+from apps.rounds.cyclic_week import MINUTES_PER_WEEK, covers, normalise, overlap
 
-from .problem import Problem, Result
+from .problem import Cohort, Participant, Problem, Result, SoftMember
+from .soft import default_window, missed_minutes
 
 
 def validate(problem: Problem, result: Result) -> list[str]:
     """Every broken rule in ``result``, as readable sentences; empty when it is valid."""
     errors: list[str] = []
-    participants = {p.id: p.availability for p in problem.participants}
+    participants = {p.id: p for p in problem.participants}
     facilitators = {f.id: f for f in problem.facilitators}
-    kept = {(c.facilitator, c.start) for c in problem.fixed_cohorts}
+    kept = {(c.facilitator, c.start): c for c in problem.fixed_cohorts}
     placed_in: dict[str, int] = {}
     led: dict[str, list[int]] = defaultdict(list)
 
@@ -46,6 +47,9 @@ def validate(problem: Problem, result: Result) -> list[str]:
                     f"{where}: facilitator {cohort.facilitator!r} is not available "
                     "for the whole meeting"
                 )
+        given = kept.get((cohort.facilitator, cohort.start))
+        already = set(given.participants) if given else set()
+        soft = {m.id: m for m in cohort.soft_members}
         for person in cohort.participants:
             if person not in participants:
                 errors.append(f"{where}: unknown participant {person!r}")
@@ -56,15 +60,75 @@ def validate(problem: Problem, result: Result) -> list[str]:
                     f"(cohorts[{placed_in[person]}] and {where})"
                 )
             placed_in[person] = i
-            if not covers(participants[person], cohort.start, problem.meeting_minutes):
+            # Kept cohorts keep their members, whatever their times.
+            if person in already:
+                continue
+            if person in soft:
+                errors += _soft_errors(problem, cohort, participants[person], soft[person], where)
+            elif not covers(
+                participants[person].availability, cohort.start, problem.meeting_minutes
+            ):
                 errors.append(
                     f"{where}: participant {person!r} is not available for the whole meeting"
                 )
+        errors += _soft_count_errors(problem, cohort, given, participants, where)
 
     errors += _facilitator_errors(problem, result, led)
     errors += _unplaced_errors(problem, result, placed_in)
     errors += _kept_errors(problem, result)
     return errors
+
+
+def _soft_errors(
+    problem: Problem, cohort: Cohort, person: Participant, listed: SoftMember, where: str
+) -> list[str]:
+    """A member placed through the soft tier must meet its rules, with the shortfall right."""
+    tier = problem.soft
+    name = f"{where}: soft member {person.id!r}"
+    if tier is None:
+        return [f"{name} is placed through the soft tier, which is off"]
+    if listed.assumed_window:
+        if person.availability or not person.time_zone or not tier.default_window:
+            return [f"{name} has a default window without being someone who gave only a zone"]
+        times = default_window(person.time_zone, tier.week_of)
+    else:
+        times = normalise(person.availability)
+    missed = missed_minutes(times, cohort.start, problem.meeting_minutes)
+    errors = []
+    if missed != listed.missed_minutes:
+        errors.append(f"{name} misses {missed} minutes, not {listed.missed_minutes}")
+    if missed > tier.missed_minutes:
+        errors.append(f"{name} misses {missed} minutes, more than {tier.missed_minutes}")
+    if not missed and not listed.assumed_window:
+        errors.append(f"{name} can attend the whole meeting, so is not a soft member")
+    return errors
+
+
+def _soft_count_errors(
+    problem: Problem,
+    cohort: Cohort,
+    given: Cohort | None,
+    participants: dict[str, Participant],
+    where: str,
+) -> list[str]:
+    """No cohort takes more soft members than the tier allows, counting kept members who
+    already miss part of the meeting."""
+    already = set(given.participants) if given else set()
+    added = [m for m in cohort.soft_members if m.id not in already]
+    if not added:
+        return []
+    unknown = [m.id for m in added if m.id not in cohort.participants]
+    if unknown:
+        return [f"{where}: soft members {unknown} are not among its participants"]
+    missing = sum(
+        not covers(participants[p].availability, cohort.start, problem.meeting_minutes)
+        for p in already
+        if p in participants
+    )
+    cap = problem.soft.members_per_cohort if problem.soft else 0
+    if len(added) + missing > cap:
+        return [f"{where}: has {len(added) + missing} soft members, more than {cap}"]
+    return []
 
 
 def _facilitator_errors(problem: Problem, result: Result, led: dict[str, list[int]]) -> list[str]:

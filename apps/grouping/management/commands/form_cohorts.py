@@ -10,7 +10,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.grouping.solver import ProblemError, check_problem, dump_result, load_problem, solve
+from apps.grouping.solver import (
+    ProblemError,
+    Progress,
+    check_problem,
+    dump_result,
+    load_problem,
+    solve,
+)
 
 # Exit status for input that cannot be used, as argparse does for bad arguments.
 BAD_INPUT = 2
@@ -59,8 +66,8 @@ class Command(BaseCommand):
         except ProblemError as error:
             raise CommandError(str(error), returncode=BAD_INPUT) from None
 
-        def report(share: float, message: str) -> None:
-            self.stderr.write(f"[{share:4.0%}] {message}")
+        def report(progress: Progress) -> None:
+            self.stderr.write(f"[{progress.share:4.0%}] {progress.message}")
 
         result = solve(problem, progress=report if progress else None)
         text = dump_result(result)
