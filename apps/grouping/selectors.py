@@ -1,9 +1,9 @@
 """Reads for the grouping pages: who may run grouping, and a round's cohorts as they stand.
 
-Running grouping is for staff only. The platform has no notion of a "lead facilitator"
-yet, and letting every facilitator of a round regroup everyone else would let any of them
-reshuffle the whole round, so ``can_run_grouping`` is the one place to widen this once
-such a role exists. Everyone else gets a 404, as for a round that does not exist.
+Running grouping is for staff and the round's lead facilitators (the rule is
+``apps.rounds.selectors.rounds_led_by``), never for every facilitator: any of them could
+reshuffle the whole round. ``can_run_grouping`` is where the grouping pages ask. Everyone
+else gets a 404, as for a round that does not exist.
 
 ``round_state`` loads a round's cohorts, people, availability and placements in a fixed
 number of queries (five), however many cohorts and people there are; the review page,
@@ -31,6 +31,7 @@ from apps.grouping.solver.soft import default_window, missed_minutes
 from apps.rounds import weekgrid
 from apps.rounds.cyclic_week import Interval, covers, normalise, overlap, subtract
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round
+from apps.rounds.selectors import can_lead, rounds_led_by
 
 DEFAULT_TIME_LIMIT_SECONDS = 20
 ACTIVE_RUN_STATUSES = (GroupingRun.Status.QUEUED, GroupingRun.Status.RUNNING)
@@ -48,7 +49,11 @@ def can_run_grouping(user, round: Round | None) -> bool:
     With ``round`` None: whether they may for some round (the list of rounds). Every
     permission check of the grouping pages comes here.
     """
-    return user.is_authenticated and user.is_staff
+    if not user.is_authenticated:
+        return False
+    if round is None:
+        return rounds_led_by(user).exists()
+    return can_lead(user, round)
 
 
 def round_for_grouping(*, user, slug: str) -> Round:
@@ -59,8 +64,7 @@ def round_for_grouping(*, user, slug: str) -> Round:
 
 
 def round_list(*, user) -> list[Round]:
-    rounds = Round.objects.select_related("course").order_by("-starts_on", "name")
-    return [round for round in rounds if can_run_grouping(user, round)]
+    return list(rounds_led_by(user).select_related("course").order_by("-starts_on", "name"))
 
 
 def facilitator_for_preferences(*, user, slug: str) -> Enrollment:

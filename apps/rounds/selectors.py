@@ -30,7 +30,9 @@ def rounds_led_by(user) -> QuerySet[Round]:
 
 
 def can_lead(user, round: Round) -> bool:
-    return user.is_authenticated and rounds_led_by(user).filter(pk=round.pk).exists()
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or rounds_led_by(user).filter(pk=round.pk).exists()
 
 
 def rounds_visible_to(user) -> QuerySet[Round]:

@@ -146,6 +146,38 @@ def test_staff_open_every_page(staff_client, world, name, status):
     assert staff_client.get(urls(world)[name]).status_code == status
 
 
+@pytest.mark.parametrize("name", ["index", "round", "run", "move", "cohort", "check", "publish"])
+def test_a_lead_facilitator_of_the_round_opens_every_page(client, world, name):
+    lead = world["people"]["mon_lead"]
+    lead.is_lead = True
+    lead.save(update_fields=["is_lead"])
+
+    assert log_in(client, lead.user).get(urls(world)[name]).status_code == 200
+
+
+def test_a_lead_facilitator_sees_only_the_rounds_they_lead_in_the_list(client, world):
+    elsewhere = FacilitatorEnrollmentFactory(is_lead=True)
+
+    page = log_in(client, elsewhere.user).get(urls(world)["index"]).content.decode()
+
+    assert elsewhere.round.name in page
+    assert world["round"].name not in page
+
+
+@pytest.mark.parametrize("name", [name for name in POSTS if name != "index"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_lead_facilitator_of_another_round_gets_404_and_changes_nothing(
+    client, world, name, method
+):
+    elsewhere = FacilitatorEnrollmentFactory(is_lead=True)
+    before = snapshot(world)
+
+    response = getattr(log_in(client, elsewhere.user), method)(urls(world)[name], POSTS[name])
+
+    assert response.status_code == (405 if (name, method) in WRONG_METHOD else 404)
+    assert snapshot(world) == before
+
+
 def test_the_start_page_takes_only_posts(staff_client, world):
     assert staff_client.get(urls(world)["start"]).status_code == 405
     assert staff_client.post(urls(world)["round"]).status_code == 405
