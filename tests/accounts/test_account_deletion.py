@@ -288,11 +288,12 @@ def test_an_account_without_a_password_confirms_by_typing_its_address(client):
     assert User.objects.get(pk=person.pk).is_deleted
 
 
-def test_the_pages_keep_their_query_counts(participant_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+def test_the_delete_page_costs_a_fixed_number_of_queries(
+    participant_client, django_assert_num_queries
+):
+    # The session, the person, the navigation's badge.
+    with django_assert_num_queries(3):
         participant_client.get(reverse("accounts:delete"))
-    with django_assert_max_num_queries(6):
-        participant_client.get(reverse("accounts:data"))
 
 
 # The admin --------------------------------------------------------------------------------
@@ -357,3 +358,22 @@ def test_a_participant_cannot_use_the_admin_actions(participant_client):
 
     assert response.status_code == 302
     assert "json" not in response.get("Content-Type", "")
+
+
+def test_the_old_address_can_sign_up_again_as_a_new_person(client):
+    history = h.build_history()
+    account_delete(user=history.user)
+
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": h.EMAIL,
+            "password1": "a long enough passphrase",
+            "password2": "a long enough passphrase",
+            "time_zone": "UTC",
+        },
+    )
+
+    newcomer = User.objects.get(email=h.EMAIL)
+    assert newcomer.pk != history.user.pk
+    assert not newcomer.enrollments.exists()
