@@ -18,6 +18,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from apps.accounts.models import DataExport
 from apps.certificates.models import Certificate, CompletionRule
 from apps.cohorts.models import Attendance, CalendarFeed, Meeting
 from apps.courses.models import Prompt
@@ -72,6 +73,7 @@ NOT_PAGES = {
     "plans:plan_markdown": "a Markdown download",
     "reviews:save": "POST only, answers JSON",
     "reviews:rate": "POST only",
+    "accounts:data_download": "a JSON download",
 }
 
 # Pages still known to break the policy, each with what breaks it. The tests fail when
@@ -246,6 +248,7 @@ def build_site(*, outbox) -> Site:
     add("account_reset_password_from_key", user_pk_to_url_str(outsider), key, follow=True)
     add("certificates:verify", certificate.code)
     add("reminders:unsubscribe", unsubscribe_token(me.pk, Kind.EXERCISE_DUE))
+    add("accounts:deleted")
 
     # Home, for each kind of visitor it has a section for
     add("home")
@@ -267,6 +270,10 @@ def build_site(*, outbox) -> Site:
     ):
         add(name, user=me)
     add("account_set_password", user=without_password)
+    # A file of their data being built, so the page shows its progress and polls.
+    DataExport.objects.create(user=me, status=DataExport.Status.BUILDING, progress=40)
+    add("accounts:data", user=me)
+    add("accounts:delete", user=me)
     add("rounds:apply", round.slug, user=outsider)
 
     # A participant

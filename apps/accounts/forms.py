@@ -39,3 +39,38 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["display_name", "time_zone"]
         labels = {"display_name": "Your name"}
+
+
+class AccountDeleteForm(forms.Form):
+    """Confirms that the person at the keyboard owns the account: their password, or, for
+    an account that never had one, its email address typed out.
+
+    `limited` says the person has used up their tries for now (allauth's
+    "reauthenticate" rate limit), so that a borrowed session cannot guess the password.
+    """
+
+    password = forms.CharField(
+        label="Your password", strip=False, required=False, widget=forms.PasswordInput
+    )
+    email = forms.CharField(label="Your email address", required=False)
+
+    def __init__(self, *args, user, limited: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.limited = user, limited
+        if user.has_usable_password():
+            del self.fields["email"]
+            self.fields["password"].required = True
+        else:
+            del self.fields["password"]
+            self.fields["email"].required = True
+            self.fields["email"].help_text = f"Type {user.email} to confirm."
+
+    def clean(self):
+        if self.limited:
+            raise forms.ValidationError("You have tried too often. Wait a minute, then try again.")
+        password, email = self.cleaned_data.get("password"), self.cleaned_data.get("email")
+        if password and not self.user.check_password(password):
+            self.add_error("password", "That is not your password.")
+        if email and email.strip().lower() != self.user.email.lower():
+            self.add_error("email", f"Type the address exactly: {self.user.email}.")
+        return self.cleaned_data
