@@ -1,7 +1,7 @@
-"""Grouping runs a person started."""
+"""Grouping runs a person started, and their grouping preferences."""
 
 from apps.accounts.personal_data import Section, register
-from apps.grouping.models import GroupingRun
+from apps.grouping.models import GroupingPreference, GroupingRun
 
 
 class GroupingSection(Section):
@@ -29,3 +29,36 @@ class GroupingSection(Section):
 
 
 register(GroupingSection())
+
+
+class GroupingPreferenceSection(Section):
+    key = "grouping_preferences"
+    models = (GroupingPreference,)
+
+    def _rows(self, user):
+        return GroupingPreference.objects.filter(enrollment__user=user)
+
+    def count(self, user):
+        return self._rows(user).count()
+
+    def export(self, user):
+        return [
+            {
+                "round": str(preference.enrollment.round),
+                "priority": preference.priority,
+                "preferred_size": preference.preferred_size,
+                "preferred_times": preference.preferred_times,
+                "updated_at": preference.updated_at,
+            }
+            for preference in self._rows(user)
+            .select_related("enrollment__round__course")
+            .order_by("pk")
+        ]
+
+    def erase(self, user):
+        """A priority label can say something personal ("scholarship") and wishes are the
+        person's own; neither matters to anyone else once they are gone."""
+        self._rows(user).delete()
+
+
+register(GroupingPreferenceSection())
