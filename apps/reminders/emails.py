@@ -9,6 +9,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from apps.reminders import registry
+
 UNSUBSCRIBE_SALT = "reminders.unsubscribe"
 
 
@@ -76,11 +78,11 @@ def build_message(reminder, outcome, *, connection=None) -> ReminderEmail:
         "preferences_url": absolute(reverse("reminders:preferences")),
         "time_zone": reminder.user.time_zone,
     }
-    base = f"emails/{reminder.kind}"
-    subject = " ".join(render_to_string(f"{base}-subject.txt", context).split())
+    kind = registry.get(reminder.kind)
+    subject = " ".join(render_to_string(kind.template("subject.txt"), context).split())
     message = ReminderEmail(
         subject=subject,
-        body=render_to_string(f"{base}-body.txt", context),
+        body=render_to_string(kind.template("body.txt"), context),
         to=[reminder.user.email],
         connection=connection,
         headers={
@@ -90,5 +92,5 @@ def build_message(reminder, outcome, *, connection=None) -> ReminderEmail:
             "Message-ID": f"<reminder-{reminder.pk}@{settings.SITE_URL.split('//')[-1]}>",
         },
     )
-    message.attach_alternative(render_to_string(f"{base}-body.html", context), "text/html")
+    message.attach_alternative(render_to_string(kind.template("body.html"), context), "text/html")
     return message

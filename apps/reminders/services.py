@@ -22,28 +22,26 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
-from apps.reminders import kinds
+from apps.reminders import registry
 from apps.reminders.emails import build_message
 from apps.reminders.models import (
-    Kind,
     Notification,
     Preference,
     Reminder,
     ReminderSetting,
     RoundReminderPause,
 )
+from apps.reminders.registry import Outcome, Window
+from apps.reminders.selectors import claim_timeout, due_reminders
 
 logger = logging.getLogger(__name__)
 
-# How long a claim protects its rows; settings.REMINDER_CLAIM_TIMEOUT_SECONDS overrides it.
-CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 # Messages on the wire at once: two keep the mail server busy while the next is built,
 # and each more would lengthen what a crash can leave sent but unrecorded.
@@ -53,24 +51,17 @@ PLAN_LOOKBACK = timedelta(hours=6)
 PLAN_LOOKAHEAD = timedelta(hours=48)
 
 
-@dataclass(frozen=True)
-class Window:
-    start: datetime
-    end: datetime
-
-
-def _hours_for(kind: str):
+def _hours_for(kind: registry.Kind) -> registry.Hours:
     """A lookup of each round's hours for this kind; None where the round switched it off."""
-    settings = {s.round_id: s for s in ReminderSetting.objects.filter(kind=kind)}
-    default = kinds.DEFAULT_HOURS[kind]
+    settings = {s.round_id: s for s in ReminderSetting.objects.filter(kind=kind.slug)}
 
     def hours(round_id):
         setting = settings.get(round_id)
         if setting is None:
-            return default
+            return kind.default_hours
         if not setting.is_enabled:
             return None
-        return default if setting.hours is None else setting.hours
+        return kind.default_hours if setting.hours is None else setting.hours
 
     return hours
 
@@ -78,56 +69,72 @@ def _hours_for(kind: str):
 def reminders_plan(*, now: datetime | None = None) -> int:
     """Create the rows for every reminder falling due soon; returns how many are new.
 
-    Safe to run as often as wanted: existing (user, kind, occasion) rows are
-    left alone by the unique constraint.
+    Safe to run as often as wanted: a (user, kind, occasion) row that exists
+    is left alone, and the unique constraint keeps a planner running at the
+    same moment from adding it twice (both would then count it).
     """
     now = now or timezone.now()
     window = Window(now - PLAN_LOOKBACK, now + PLAN_LOOKAHEAD)
     created = 0
-    for kind, plan in kinds.PLANNERS.items():
+    for kind in registry.kinds():
+        if kind.plan is None:
+            continue
+        planned = {(p.user_id, p.occasion): p for p in kind.plan(window, _hours_for(kind))}
+        existing = set(
+            Reminder.objects.filter(
+                kind=kind.slug, occasion__in={occasion for _, occasion in planned}
+            ).values_list("user_id", "occasion")
+        )
         rows = [
             Reminder(
                 user_id=p.user_id,
                 round_id=p.round_id,
-                kind=kind,
+                kind=kind.slug,
                 occasion=p.occasion,
                 due_at=max(p.due_at, window.start),
             )
-            for p in plan(window, _hours_for(kind))
+            for key, p in planned.items()
+            if key not in existing
         ]
-        before = Reminder.objects.filter(kind=kind).count()
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-        created += Reminder.objects.filter(kind=kind).count() - before
+        created += len(rows)
     return created
 
 
-def claim_timeout() -> timedelta:
-    """How old a claim must be before another dispatcher may take its rows over."""
-    seconds = getattr(settings, "REMINDER_CLAIM_TIMEOUT_SECONDS", None)
-    return CLAIM_TIMEOUT if seconds is None else timedelta(seconds=seconds)
+def reminders_schedule(
+    *, user, kind: str, occasion: str, due_at: datetime | None = None, round=None
+) -> Reminder | None:
+    """Queue one message about something that has just happened, such as work returned.
 
-
-def _due(now: datetime):
-    paused = RoundReminderPause.objects.values("round_id")
-    return (
-        Reminder.objects.filter(
-            Q(status=Reminder.Status.PENDING, due_at__lte=now)
-            | Q(status=Reminder.Status.SENDING, claimed_at__lt=now - claim_timeout())
-        )
-        .exclude(round_id__in=paused)
-        .order_by("due_at")
+    For kinds whose rows no planner makes: the code where the thing happens
+    calls this. Like planning, it makes at most one row per (user, kind,
+    occasion), however often it is called. Due now unless told otherwise, the
+    row goes out with the next tick, through the kind's check, the person's
+    choices and their quiet hours like any other. Returns None, queuing
+    nothing, when the round switched the kind off.
+    """
+    registry.get(kind)  # LookupError for a kind no app registered
+    if (
+        round is not None
+        and ReminderSetting.objects.filter(round=round, kind=kind, is_enabled=False).exists()
+    ):
+        return None
+    reminder, _ = Reminder.objects.get_or_create(
+        user=user,
+        kind=kind,
+        occasion=occasion,
+        defaults={"round": round, "due_at": due_at or timezone.now()},
     )
-
-
-def reminders_due_count(*, now: datetime | None = None) -> int:
-    return _due(now or timezone.now()).count()
+    return reminder
 
 
 def reminders_claim(*, batch_size: int, now: datetime) -> list[Reminder]:
     """Take up to batch_size due reminders for this worker alone."""
     with transaction.atomic():
         ids = list(
-            _due(now).select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch_size]
+            due_reminders(now=now)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:batch_size]
         )
         Reminder.objects.filter(pk__in=ids).update(
             status=Reminder.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -145,15 +152,45 @@ def _quiet_until(reminder: Reminder, now: datetime) -> datetime | None:
     return datetime.combine(morning, QUIET_END, tzinfo=zone)
 
 
-def _opted_out(reminders: list[Reminder]) -> set[tuple[int, str]]:
-    """(user, kind) pairs that should get no email, by choice or because of the digest."""
-    users = {r.user_id for r in reminders}
-    out = set(
-        Preference.objects.filter(user_id__in=users, email=False).values_list("user_id", "kind")
-    )
-    for user_id in kinds.digest_subscribers(users):
-        out |= {(user_id, kind) for kind in kinds.FACILITATOR_KINDS}
-    return out
+def _not_wanted(reminders: list[Reminder]) -> set[tuple[int, str]]:
+    """(user, kind) pairs to send nothing for: switched off, or left to a digest they chose."""
+    kinds = {kind.slug: kind for kind in registry.kinds()}
+    off, digests = set(), set()
+    for user_id, slug, email in Preference.objects.filter(
+        user_id__in={r.user_id for r in reminders}
+    ).values_list("user_id", "kind", "email"):
+        if not email:
+            off.add((user_id, slug))
+        elif slug in kinds and kinds[slug].is_digest:
+            digests.add((user_id, kinds[slug].audience))
+    for user_id, audience in digests:
+        off |= {
+            (user_id, kind.slug)
+            for kind in kinds.values()
+            if kind.audience == audience and not kind.is_digest
+        }
+    return off
+
+
+def _outcomes(reminders: list[Reminder], now: datetime) -> dict[int, Outcome]:
+    """Each reminder's kind's verdict, one check per kind for the whole batch."""
+    by_kind: dict[str, list[Reminder]] = {}
+    for reminder in reminders:
+        by_kind.setdefault(reminder.kind, []).append(reminder)
+    outcomes = {}
+    for slug, group in by_kind.items():
+        try:
+            kind = registry.get(slug)
+        except LookupError:
+            gone = Outcome("this kind of reminder no longer exists")
+            outcomes.update({reminder.pk: gone for reminder in group})
+            continue
+        outcomes.update(kind.check(group, now))
+    not_wanted = _not_wanted(reminders)
+    for reminder in reminders:
+        if (reminder.user_id, reminder.kind) in not_wanted:
+            outcomes[reminder.pk] = Outcome("the person switched this kind of reminder off")
+    return outcomes
 
 
 def _finish(reminder: Reminder, claimed_at: datetime, **changes) -> bool:
@@ -199,20 +236,12 @@ def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) 
     result = DispatchResult()
     if not claimed:
         return result
-    opted_out = _opted_out(claimed)
-    by_kind: dict[str, list[Reminder]] = {}
-    for reminder in claimed:
-        by_kind.setdefault(reminder.kind, []).append(reminder)
-    outcomes = {}
-    for kind, group in by_kind.items():
-        outcomes.update(kinds.check(kind, group, now))
+    outcomes = _outcomes(claimed, now)
 
     courier = _Courier(lanes=SMTP_LANES)
     try:
         for position, reminder in enumerate(claimed):
             outcome = outcomes[reminder.pk]
-            if (reminder.user_id, reminder.kind) in opted_out:
-                outcome = kinds.Outcome("the person switched this kind of reminder off")
             if outcome.skip_reason:
                 _finish(
                     reminder, now, status=Reminder.Status.SKIPPED, skip_reason=outcome.skip_reason
@@ -258,7 +287,7 @@ def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) 
 @dataclass(frozen=True)
 class Delivery:
     reminder: Reminder
-    outcome: kinds.Outcome
+    outcome: Outcome
     message: object
     future: Future
 
@@ -283,7 +312,7 @@ class _Courier:
     def is_full(self) -> bool:
         return not self.idle
 
-    def send(self, reminder: Reminder, outcome: kinds.Outcome, message) -> None:
+    def send(self, reminder: Reminder, outcome: Outcome, message) -> None:
         message.connection = self.idle.pop()
         future = self.threads.submit(_deliver, message)
         self.in_flight[future] = Delivery(reminder, outcome, message, future)
@@ -395,8 +424,9 @@ def reminder_resend(*, reminder: Reminder) -> None:
     )
 
 
-def round_reminders_pause(*, round, by) -> None:
-    RoundReminderPause.objects.get_or_create(round=round, defaults={"paused_by": by})
+def round_reminders_pause(*, round, by) -> RoundReminderPause:
+    pause, _ = RoundReminderPause.objects.get_or_create(round=round, defaults={"paused_by": by})
+    return pause
 
 
 def round_reminders_resume(*, round) -> None:
@@ -404,8 +434,7 @@ def round_reminders_resume(*, round) -> None:
 
 
 def preference_set(*, user, kind: str, email: bool) -> None:
-    if kind not in Kind.values:
-        raise ValueError(f"Unknown reminder kind {kind!r}")
+    registry.get(kind)  # LookupError for a kind no app registered
     Preference.objects.update_or_create(user=user, kind=kind, defaults={"email": email})
 
 

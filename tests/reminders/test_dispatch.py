@@ -9,9 +9,9 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from apps.reminders.models import Kind, Notification, Reminder, ReminderSetting
+from apps.reminders.models import Notification, Reminder, ReminderSetting
+from apps.reminders.selectors import CLAIM_TIMEOUT
 from apps.reminders.services import (
-    CLAIM_TIMEOUT,
     MAX_ATTEMPTS,
     reminders_plan,
     reminders_send_batch,
@@ -34,7 +34,7 @@ def test_planning_twice_creates_each_reminder_once(meeting):
         assert reminders_plan() == 1
         assert reminders_plan() == 0
     reminder = Reminder.objects.get()
-    assert (reminder.kind, reminder.occasion) == (Kind.MEETING_TOMORROW, f"meeting:{meeting[0].pk}")
+    assert (reminder.kind, reminder.occasion) == ("meeting_tomorrow", f"meeting:{meeting[0].pk}")
     assert reminder.due_at == meeting[0].starts_at - timedelta(hours=24)
 
 
@@ -70,7 +70,7 @@ def test_emails_carry_a_one_click_unsubscribe_that_needs_no_login(client, meetin
     assert "Stop “Meeting tomorrow” emails?" in client.get(url).content.decode()
     assert client.post(url).status_code == 200  # what a mail client's one-click does
 
-    assert enrollment.user.reminder_preferences.get(kind=Kind.MEETING_TOMORROW).email is False
+    assert enrollment.user.reminder_preferences.get(kind="meeting_tomorrow").email is False
     tampered = url.replace(url.split("/")[-2], url.split("/")[-2][:-2] + "xx")
     assert client.post(tampered).status_code == 400
 
@@ -97,7 +97,7 @@ def test_emails_are_written_byte_for_byte_as_the_email_package_writes_them(meeti
 
 def test_an_unsubscribed_person_gets_no_more_of_that_kind(meeting):
     _, enrollment = meeting
-    enrollment.user.reminder_preferences.create(kind=Kind.MEETING_TOMORROW, email=False)
+    enrollment.user.reminder_preferences.create(kind="meeting_tomorrow", email=False)
     with at(NOW):
         reminders_plan()
     with at(NOW + timedelta(hours=2)):
@@ -138,7 +138,7 @@ def test_quiet_hours_follow_the_clocks_changing(meeting, moment, sent):
     Reminder.objects.create(
         user=enrollment.user,
         round=enrollment.round,
-        kind=Kind.MEETING_TOMORROW,
+        kind="meeting_tomorrow",
         occasion=f"meeting:{meeting.pk}",
         due_at=moment,
     )
@@ -180,7 +180,7 @@ def test_exercise_due_reminders_stop_once_the_work_is_submitted(meeting):
     )  # fmt: skip
     with at(NOW + timedelta(hours=2)):
         reminders_plan()
-    assert Reminder.objects.filter(kind=Kind.EXERCISE_DUE).count() == 1
+    assert Reminder.objects.filter(kind="exercise_due").count() == 1
     SubmissionFactory(
         enrollment=enrollment, exercise=exercise, status=Submission.Status.SUBMITTED,
         submitted_at=NOW,
@@ -189,14 +189,14 @@ def test_exercise_due_reminders_stop_once_the_work_is_submitted(meeting):
     with at(NOW + timedelta(hours=2)):
         reminders_send_batch()
 
-    reminder = Reminder.objects.get(kind=Kind.EXERCISE_DUE)
+    reminder = Reminder.objects.get(kind="exercise_due")
     assert (reminder.status, reminder.skip_reason) == ("skipped", "everything is submitted")
 
 
 def test_a_round_can_switch_a_kind_off(meeting):
     _, enrollment = meeting
     ReminderSetting.objects.create(
-        round=enrollment.round, kind=Kind.MEETING_TOMORROW, is_enabled=False
+        round=enrollment.round, kind="meeting_tomorrow", is_enabled=False
     )
     with at(NOW):
         reminders_plan()
@@ -257,10 +257,9 @@ def test_admins_can_resend_a_failed_reminder(meeting, staff_client):
 
 
 def test_the_preferences_page_switches_kinds_and_the_digest(participant_client, participant):
-    participant_client.post(
-        reverse("reminders:preferences"), {f"email-{Kind.EXERCISE_DUE}": "on", "digest": "on"}
-    )
+    choices = {"email-exercise_due": "on", "email-facilitator_digest": "on"}
+    participant_client.post(reverse("reminders:preferences"), choices)
     prefs = dict(participant.reminder_preferences.values_list("kind", "email"))
-    assert prefs[Kind.EXERCISE_DUE] is True
-    assert prefs[Kind.MEETING_TOMORROW] is False
-    assert prefs[Kind.FACILITATOR_DIGEST] is True
+    assert prefs["exercise_due"] is True
+    assert prefs["meeting_tomorrow"] is False
+    assert prefs["facilitator_digest"] is True

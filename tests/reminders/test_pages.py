@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from apps.reminders.models import Kind, Notification, Preference
+from apps.reminders.models import Notification, Preference
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,11 +73,11 @@ def test_the_list_has_a_fixed_query_budget(client, django_assert_max_num_queries
 
 def test_saving_preferences_changes_mine_only(client):
     me, other = UserFactory(), UserFactory()
-    Preference.objects.create(user=other, kind=Kind.EXERCISE_DUE, email=True)
+    Preference.objects.create(user=other, kind="exercise_due", email=True)
     client.force_login(me)
 
-    client.post(PREFERENCES, {f"email-{Kind.MEETING_TOMORROW}": "on"})
+    client.post(PREFERENCES, {"email-meeting_tomorrow": "on"})
 
-    assert Preference.objects.get(user=me, kind=Kind.EXERCISE_DUE).email is False
-    assert Preference.objects.get(user=me, kind=Kind.MEETING_TOMORROW).email is True
-    assert Preference.objects.get(user=other, kind=Kind.EXERCISE_DUE).email is True
+    assert Preference.objects.get(user=me, kind="exercise_due").email is False
+    assert Preference.objects.get(user=me, kind="meeting_tomorrow").email is True
+    assert Preference.objects.get(user=other, kind="exercise_due").email is True
