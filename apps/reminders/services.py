@@ -2,22 +2,20 @@
 
 Dispatch claims a batch of due rows with SELECT ... FOR UPDATE SKIP LOCKED
 and marks them `sending` in the same short transaction, so two dispatchers
-never take the same row. Each message is then sent and its row marked `sent`
-on its own, straight away: if the worker dies mid-batch, what it sent stays
-sent, and what it had only claimed is taken up again once the claim is older
-than the claim timeout. A batch that is still running when half its claim
-timeout has passed (a slow or hanging mail server) hands its unsent rows back
-instead of racing the dispatcher that would take them over. The one gap no
-database can close is a crash after the mail server accepted a message but
-before the row was updated; it lasts as long as building the next message
-and one UPDATE, a millisecond or two.
+never take the same row. The batch then sends its messages one by one over a
+single connection to the mail server, and marks each row `sent` as soon as the
+server has accepted it: if the worker dies mid-batch, what it sent stays sent,
+and what it had only claimed is taken up again once the claim is older than
+the claim timeout. A batch that is still running when half its claim timeout
+has passed (a slow or hanging mail server) hands its unsent rows back instead
+of racing the dispatcher that would take them over. The one gap no database
+can close is a crash after the mail server accepted a message but before its
+row was updated; it lasts one statement.
 """
 
 import contextlib
 import logging
 import time as clock
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
-from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -43,12 +41,12 @@ from apps.reminders.selectors import claim_timeout, due_reminders
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-# Messages on the wire at once: two keep the mail server busy while the next is built,
-# and each more would lengthen what a crash can leave sent but unrecorded.
-SMTP_LANES = 2
 QUIET_START, QUIET_END = time(22), time(7)
 PLAN_LOOKBACK = timedelta(hours=6)
 PLAN_LOOKAHEAD = timedelta(hours=48)
+
+
+# Planning and scheduling -------------------------------------------------------------
 
 
 def _hours_for(kind: registry.Kind) -> registry.Hours:
@@ -126,6 +124,9 @@ def reminders_schedule(
         defaults={"round": round, "due_at": due_at or timezone.now()},
     )
     return reminder
+
+
+# Dispatch -------------------------------------------------------------------------------
 
 
 def reminders_claim(*, batch_size: int, now: datetime) -> list[Reminder]:
@@ -213,6 +214,65 @@ def _release(reminders: list[Reminder], claimed_at: datetime) -> int:
     return released
 
 
+def _record_failure(reminder: Reminder, now: datetime, error: Exception) -> None:
+    logger.warning("Reminder %s failed: %s", reminder.pk, error)
+    final = reminder.attempts >= MAX_ATTEMPTS
+    _finish(
+        reminder,
+        now,
+        status=Reminder.Status.FAILED if final else Reminder.Status.PENDING,
+        due_at=now + timedelta(minutes=5 * reminder.attempts),
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+    )
+
+
+def _confirm_sent(reminder: Reminder, claimed_at: datetime, message, *, url: str) -> None:
+    """Mark the row sent and keep the in-app copy, unless another dispatcher took it over.
+
+    On PostgreSQL this is one statement: one round trip per message instead of
+    two, which is much of a batch's time, and never a sent row without its copy.
+    """
+    sent_at = timezone.now()
+    if db_connection.vendor != "postgresql":
+        if _finish(reminder, claimed_at, status=Reminder.Status.SENT, sent_at=sent_at):
+            Notification.objects.create(
+                user_id=reminder.user_id,
+                reminder=reminder,
+                title=message.subject,
+                body=message.body,
+                url=url,
+            )
+        return
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            _CONFIRM_SQL.format(
+                reminder=Reminder._meta.db_table, notification=Notification._meta.db_table
+            ),
+            {
+                "sent": Reminder.Status.SENT,
+                "sending": Reminder.Status.SENDING,
+                "pk": reminder.pk,
+                "claimed_at": claimed_at,
+                "sent_at": sent_at,
+                "title": message.subject,
+                "body": message.body,
+                "url": url,
+            },
+        )
+
+
+# What _finish and Notification.objects.create do, as one statement.
+_CONFIRM_SQL = """
+WITH confirmed AS (
+    UPDATE {reminder} SET status = %(sent)s, sent_at = %(sent_at)s
+    WHERE id = %(pk)s AND status = %(sending)s AND claimed_at = %(claimed_at)s
+    RETURNING id, user_id
+)
+INSERT INTO {notification} (user_id, reminder_id, title, body, url, created_at, read_at)
+SELECT user_id, id, %(title)s, %(body)s, %(url)s, %(sent_at)s, NULL FROM confirmed
+"""
+
+
 @dataclass
 class DispatchResult:
     sent: int = 0
@@ -225,9 +285,11 @@ class DispatchResult:
 def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) -> DispatchResult:
     """Claim a batch of due reminders and send, skip, defer or fail each one.
 
-    Once half the claim timeout has gone by, the rows not yet handled are
-    handed back rather than sent: past the timeout another dispatcher may
-    claim them too, and both would send.
+    One connection to the mail server serves the whole batch; it is opened
+    again after a failed send, which may have left it broken. Once half the
+    claim timeout has gone by, the rows not yet handled are handed back rather
+    than sent: past the timeout another dispatcher may claim them too, and
+    both would send.
     """
     now = now or timezone.now()
     claimed = reminders_claim(batch_size=batch_size, now=now)
@@ -237,8 +299,7 @@ def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) 
     if not claimed:
         return result
     outcomes = _outcomes(claimed, now)
-
-    courier = _Courier(lanes=SMTP_LANES)
+    connection = get_connection()
     try:
         for position, reminder in enumerate(claimed):
             outcome = outcomes[reminder.pk]
@@ -268,143 +329,29 @@ def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) 
                 _record_failure(reminder, now, error)
                 result.failed += 1
                 continue
-            # Record what the mail server has answered so far, waiting only for a free lane.
-            for delivery in courier.answered(wait=courier.is_full()):
-                _settle(delivery, now, result)
             # Checked just before a message goes out, so that none starts after the deadline.
             if clock.monotonic() >= deadline:
                 result.released = _release(claimed[position:], now)
                 break
-            courier.send(reminder, outcome, message)
-        while courier.in_flight:
-            for delivery in courier.answered(wait=True):
-                _settle(delivery, now, result)
+            try:
+                connection.open()  # a no-op while the connection is open
+                connection.send_messages([message])
+            except Exception as error:  # noqa: BLE001 - any failure is recorded on the row
+                # The connection may be broken now; the next message opens a fresh one.
+                with contextlib.suppress(Exception):
+                    connection.close()
+                _record_failure(reminder, now, error)
+                result.failed += 1
+                continue
+            _confirm_sent(reminder, now, message, url=outcome.url)
+            result.sent += 1
     finally:
-        courier.close()
+        with contextlib.suppress(Exception):
+            connection.close()
     return result
 
 
-@dataclass(frozen=True)
-class Delivery:
-    reminder: Reminder
-    outcome: Outcome
-    message: object
-    future: Future
-
-
-class _Courier:
-    """Puts messages on the wire from threads of its own while the batch builds the next.
-
-    Each lane is a thread with its own connection to the mail server, kept
-    open for the whole batch (a closed connection would connect, greet and say
-    goodbye for every message). Each answer is recorded as soon as it comes,
-    whichever lane it comes on: a mail server that hangs on one message must
-    not leave the other lane's accepted messages unrecorded behind it, where a
-    crash would turn them into duplicates.
-    """
-
-    def __init__(self, *, lanes: int):
-        self.idle = [get_connection() for _ in range(lanes)]
-        self.lanes = list(self.idle)
-        self.threads = ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="reminder-smtp")
-        self.in_flight: dict[Future, Delivery] = {}
-
-    def is_full(self) -> bool:
-        return not self.idle
-
-    def send(self, reminder: Reminder, outcome: Outcome, message) -> None:
-        message.connection = self.idle.pop()
-        future = self.threads.submit(_deliver, message)
-        self.in_flight[future] = Delivery(reminder, outcome, message, future)
-
-    def answered(self, *, wait: bool) -> list[Delivery]:
-        """The messages the mail server has answered; with wait, at least one."""
-        done, _ = futures_wait(
-            self.in_flight, timeout=None if wait else 0, return_when=FIRST_COMPLETED
-        )
-        deliveries = [self.in_flight.pop(future) for future in done]
-        self.idle.extend(delivery.message.connection for delivery in deliveries)
-        return deliveries
-
-    def close(self) -> None:
-        self.threads.shutdown(wait=True)
-        for connection in self.lanes:
-            with contextlib.suppress(Exception):
-                connection.close()
-
-
-def _deliver(message) -> None:
-    message.connection.open()
-    message.send()
-
-
-def _settle(delivery: Delivery, now: datetime, result: DispatchResult) -> None:
-    """Record on its row whether the mail server accepted a message or refused it."""
-    reminder, outcome, message = delivery.reminder, delivery.outcome, delivery.message
-    if error := delivery.future.exception():
-        # The connection may be broken now; the lane's next message opens a fresh one.
-        with contextlib.suppress(Exception):
-            message.connection.close()
-        _record_failure(reminder, now, error)
-        result.failed += 1
-        return
-    _confirm_sent(reminder, now, title=message.subject, body=message.body, url=outcome.url)
-    result.sent += 1
-
-
-def _record_failure(reminder: Reminder, now: datetime, error: Exception) -> None:
-    logger.warning("Reminder %s failed: %s", reminder.pk, error)
-    final = reminder.attempts >= MAX_ATTEMPTS
-    _finish(
-        reminder,
-        now,
-        status=Reminder.Status.FAILED if final else Reminder.Status.PENDING,
-        due_at=now + timedelta(minutes=5 * reminder.attempts),
-        last_error=f"{type(error).__name__}: {error}"[:2000],
-    )
-
-
-def _confirm_sent(reminder: Reminder, claimed_at: datetime, *, title: str, body: str, url: str):
-    """Mark the row sent and keep the in-app copy, unless another dispatcher took it over.
-
-    On PostgreSQL this is one statement: one round trip per message instead of
-    two, which is much of a batch's time, and never a sent row without its copy.
-    """
-    sent_at = timezone.now()
-    if db_connection.vendor != "postgresql":
-        if _finish(reminder, claimed_at, status=Reminder.Status.SENT, sent_at=sent_at):
-            Notification.objects.create(
-                user_id=reminder.user_id, reminder=reminder, title=title, body=body, url=url
-            )
-        return
-    with db_connection.cursor() as cursor:
-        cursor.execute(
-            _CONFIRM_SQL.format(
-                reminder=Reminder._meta.db_table, notification=Notification._meta.db_table
-            ),
-            {
-                "sent": Reminder.Status.SENT,
-                "sending": Reminder.Status.SENDING,
-                "pk": reminder.pk,
-                "claimed_at": claimed_at,
-                "sent_at": sent_at,
-                "title": title,
-                "body": body,
-                "url": url,
-            },
-        )
-
-
-# What _finish and Notification.objects.create do, as one statement.
-_CONFIRM_SQL = """
-WITH confirmed AS (
-    UPDATE {reminder} SET status = %(sent)s, sent_at = %(sent_at)s
-    WHERE id = %(pk)s AND status = %(sending)s AND claimed_at = %(claimed_at)s
-    RETURNING id, user_id
-)
-INSERT INTO {notification} (user_id, reminder_id, title, body, url, created_at, read_at)
-SELECT user_id, id, %(title)s, %(body)s, %(url)s, %(sent_at)s, NULL FROM confirmed
-"""
+# Admin and preferences -------------------------------------------------------------------
 
 
 def reminder_resend(*, reminder: Reminder) -> None:
