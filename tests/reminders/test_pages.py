@@ -1,10 +1,12 @@
 """The notification list and the email preferences: signed-in, personal, and cheap."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
 
+from apps.reminders import registry
 from apps.reminders.models import Notification, Preference
 from tests.factories import UserFactory
 
@@ -81,3 +83,18 @@ def test_saving_preferences_changes_mine_only(client):
     assert Preference.objects.get(user=me, kind="exercise_due").email is False
     assert Preference.objects.get(user=me, kind="meeting_tomorrow").email is True
     assert Preference.objects.get(user=other, kind="exercise_due").email is True
+
+
+def test_the_preferences_page_offers_every_registered_kind_by_audience(client):
+    me = UserFactory()
+    client.force_login(me)
+
+    page = client.get(PREFERENCES).content.decode()
+
+    participant, facilitator = page.split("As a facilitator")
+    for kind in registry.kinds():
+        box = re.search(rf'<input type="checkbox" id="email-{kind.slug}"[^>]*>', page)[0]
+        assert ("checked" in box) is not kind.is_digest  # digests are asked for
+        section = facilitator if kind.audience == registry.FACILITATOR else participant
+        assert kind.label in section
+    assert page.index("Submissions waiting for grading") < page.index("Weekly facilitator digest")
