@@ -7,8 +7,15 @@ from django.urls import reverse
 
 from apps.cohorts.models import Attendance, Cohort, Meeting, Placement
 from apps.courses.models import Exercise, Resource, ResourceCompletion
-from apps.reminders.registry import FACILITATOR, MAX_LEAD, PARTICIPANT, Kind, Outcome, Planned
-from apps.reminders.registry import register as register_kind
+from apps.reminders.registry import (
+    FACILITATOR,
+    MAX_LEAD,
+    PARTICIPANT,
+    Kind,
+    Outcome,
+    Planned,
+    register,
+)
 from apps.rounds.models import Enrollment
 from apps.submissions.models import Submission
 
@@ -174,7 +181,7 @@ def check_attendance_missing(reminders, now):
     return outcomes
 
 
-register_kind(
+register(
     Kind(
         slug="meeting_tomorrow",
         label="Meeting tomorrow",
@@ -184,7 +191,7 @@ register_kind(
         check=check_meeting_tomorrow,
     )
 )
-register_kind(
+register(
     Kind(
         slug="attendance_missing",
         label="Attendance not recorded",

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from apps.cohorts.models import Cohort, Meeting
 from apps.cohorts.reminders import lead_facilitators
-from apps.reminders.registry import FACILITATOR, Kind, Outcome, Planned
-from apps.reminders.registry import register as register_kind
+from apps.reminders.registry import FACILITATOR, Kind, Outcome, Planned, register
 from apps.reminders.selectors import subscribers
 from apps.rounds.models import Enrollment
 from apps.submissions.models import Submission
@@ -129,7 +128,7 @@ def check_facilitator_digest(reminders, now):
     return outcomes
 
 
-register_kind(
+register(
     Kind(
         slug="grading_waiting",
         label="Submissions waiting for grading",
@@ -139,7 +138,7 @@ register_kind(
         check=check_grading_waiting,
     )
 )
-register_kind(
+register(
     Kind(
         slug=DIGEST,
         label="Weekly facilitator digest",

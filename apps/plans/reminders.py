@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 
 from apps.plans.models import MilestoneCheckin
-from apps.reminders.registry import PARTICIPANT, Kind, Outcome, Planned
-from apps.reminders.registry import register as register_kind
+from apps.reminders.registry import PARTICIPANT, Kind, Outcome, Planned, register
 from apps.submissions.models import Milestone, Submission
 
 # 17:00 on the target date, in the person's own zone.
@@ -64,7 +63,7 @@ def check_milestone_checkin(reminders, now):
     return outcomes
 
 
-register_kind(
+register(
     Kind(
         slug="milestone_checkin",
         label="Project milestone check-in",

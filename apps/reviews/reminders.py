@@ -12,8 +12,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from apps.courses.models import Exercise
-from apps.reminders.registry import MAX_LEAD, PARTICIPANT, Kind, Outcome, Planned
-from apps.reminders.registry import register as register_kind
+from apps.reminders.registry import MAX_LEAD, PARTICIPANT, Kind, Outcome, Planned, register
 from apps.reviews.models import ReviewAssignment
 from apps.rounds.models import Enrollment
 
@@ -94,7 +93,7 @@ def check_reviews_due(reminders, now):
     return outcomes
 
 
-register_kind(
+register(
     Kind(
         slug="reviews_due",
         label="Peer reviews due soon",

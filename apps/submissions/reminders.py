@@ -7,8 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from apps.courses.models import Exercise
-from apps.reminders.registry import MAX_LEAD, PARTICIPANT, Kind, Outcome, Planned
-from apps.reminders.registry import register as register_kind
+from apps.reminders.registry import MAX_LEAD, PARTICIPANT, Kind, Outcome, Planned, register
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.models import Feedback, Submission
 
@@ -137,7 +136,7 @@ def check_revision_waiting(reminders, now):
     return outcomes
 
 
-register_kind(
+register(
     Kind(
         slug="exercise_due",
         label="Exercise due soon",
@@ -147,7 +146,7 @@ register_kind(
         check=check_exercise_due,
     )
 )
-register_kind(
+register(
     Kind(
         slug="revision_waiting",
         label="Returned work not yet resubmitted",
