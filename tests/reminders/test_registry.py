@@ -42,7 +42,9 @@ def test_a_kind_is_registered_once():
 
 @pytest.mark.django_db
 def test_a_newly_registered_kind_is_a_valid_choice_without_a_migration(monkeypatch):
-    kind = registry.Kind("work_returned", "Work returned", registry.PARTICIPANT, check=dict)
+    kind = registry.Kind(
+        "work_returned", "Work returned", registry.PARTICIPANT, check=lambda reminders, now: {}
+    )
     reminder = Reminder(user=UserFactory(), kind=kind.slug, occasion="x", due_at=NOW)
     with pytest.raises(ValidationError):
         reminder.full_clean()
