@@ -34,19 +34,21 @@ PEOPLE = [
     ("Łukasz Ærøskøbing-" + "Ñ" * 82, "Australia/Lord_Howe", datetime(2027, 4, 3, 12)),
 ]
 ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
+# CPython gh-124452, fixed in 3.12.8 and 3.13.1.
+FOLD_READ_AS_SPACE = sys.version_info < (3, 12, 8) or (3, 13) <= sys.version_info < (3, 13, 1)
 
 
 def read(raw: bytes, parsed, name: str) -> str:
     """A header's value as a mail client shows it.
 
     Python's compat32 folder starts a header on a new line when its first
-    encoded word does not fit beside the name ("Subject:" CRLF SP "=?utf-8?...");
-    Python's parser before 3.12.8 then keeps that fold as a leading space
-    (CPython gh-124452), which mail clients, and later Pythons, do not.
+    word does not fit beside the name ("Subject:" CRLF SP "=?utf-8?..."), and
+    older Pythons read that fold back as a leading space, which mail clients
+    and newer Pythons do not.
     """
     value = str(parsed[name])
     folded_at_once = re.search(rb"^" + name.encode() + rb":[ \t]*\r\n[ \t]", raw, re.M | re.I)
-    if folded_at_once and sys.version_info < (3, 12, 8):
+    if folded_at_once and FOLD_READ_AS_SPACE:
         value = value.removeprefix(" ")
     return value
 
