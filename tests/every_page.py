@@ -24,13 +24,7 @@ from apps.cohorts.models import Attendance, CalendarFeed, Meeting
 from apps.courses.models import Prompt
 from apps.grouping.models import GroupingPreference, GroupingRun, GroupingSettings
 from apps.reminders.emails import unsubscribe_token
-from apps.reminders.models import (
-    Kind,
-    Notification,
-    Reminder,
-    ReminderSetting,
-    RoundReminderPause,
-)
+from apps.reminders.models import Notification, Reminder, ReminderSetting, RoundReminderPause
 from apps.reviews.models import PeerReviewSettings, ReviewAssignment
 from apps.reviews.services import review_save, reviews_allocate
 from apps.rounds.models import RoundUnit
@@ -199,14 +193,14 @@ def build_site(*, outbox) -> Site:
     reminder = Reminder.objects.create(
         user=participant.user,
         round=round,
-        kind=Kind.EXERCISE_DUE,
+        kind="exercise_due",
         occasion=f"exercise-{exercise.pk}",
         due_at=DUE - timedelta(days=1),
     )
     Notification.objects.create(
         user=participant.user, reminder=reminder, title="Plan due tomorrow", body="Hand it in."
     )
-    ReminderSetting.objects.create(round=round, kind=Kind.EXERCISE_DUE)
+    ReminderSetting.objects.create(round=round, kind="exercise_due")
     RoundReminderPause.objects.create(round=round)
     Group.objects.create(name="Course team")
 
@@ -247,7 +241,7 @@ def build_site(*, outbox) -> Site:
     # allauth keeps the key in the session and shows the form at another address.
     add("account_reset_password_from_key", user_pk_to_url_str(outsider), key, follow=True)
     add("certificates:verify", certificate.code)
-    add("reminders:unsubscribe", unsubscribe_token(me.pk, Kind.EXERCISE_DUE))
+    add("reminders:unsubscribe", unsubscribe_token(me.pk, "exercise_due"))
     add("accounts:deleted")
 
     # Home, for each kind of visitor it has a section for

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from apps.reminders.models import Notification, Reminder, ReminderSetting, RoundReminderPause
-from apps.reminders.services import reminder_resend
+from apps.reminders.services import reminder_resend, round_reminders_pause, round_reminders_resume
 
 
 @admin.register(Reminder)
@@ -55,14 +55,23 @@ class ReminderSettingAdmin(admin.ModelAdmin):
 
 @admin.register(RoundReminderPause)
 class RoundReminderPauseAdmin(admin.ModelAdmin):
-    """Add a row to pause a round's reminders; delete it to let them go out again."""
+    """Pausing a round's reminders: add a pause to hold them, delete it to let them go out."""
 
     list_display = ["round", "paused_at", "paused_by"]
     fields = ["round"]
 
+    def has_change_permission(self, request, obj=None):
+        return False  # a pause is only ever added or deleted
+
     def save_model(self, request, obj, form, change):
-        obj.paused_by = request.user
-        super().save_model(request, obj, form, change)
+        obj.pk = round_reminders_pause(round=obj.round, by=request.user).pk
+
+    def delete_model(self, request, obj):
+        round_reminders_resume(round=obj.round)
+
+    def delete_queryset(self, request, queryset):
+        for pause in queryset.select_related("round"):
+            round_reminders_resume(round=pause.round)
 
 
 @admin.register(Notification)

@@ -11,18 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from apps.reminders import registry
 from apps.rounds.models import Round
-
-
-class Kind(models.TextChoices):
-    MEETING_TOMORROW = "meeting_tomorrow", "Meeting tomorrow"
-    EXERCISE_DUE = "exercise_due", "Exercise due soon"
-    REVISION_WAITING = "revision_waiting", "Returned work not yet resubmitted"
-    REVIEWS_DUE = "reviews_due", "Peer reviews due soon"
-    MILESTONE_CHECKIN = "milestone_checkin", "Project milestone check-in"
-    GRADING_WAITING = "grading_waiting", "Submissions waiting for grading"
-    ATTENDANCE_MISSING = "attendance_missing", "Attendance not recorded"
-    FACILITATOR_DIGEST = "facilitator_digest", "Weekly facilitator digest"
 
 
 class Reminder(models.Model):
@@ -39,7 +29,7 @@ class Reminder(models.Model):
     round = models.ForeignKey(
         Round, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
     )
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(max_length=30, choices=registry.choices)
     occasion = models.CharField(
         max_length=100, help_text="What this reminder is about, e.g. “meeting:42”."
     )
@@ -84,7 +74,7 @@ class ReminderSetting(models.Model):
     """A round's choice for one kind of reminder: on or off, and how long before."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminder_settings")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(max_length=30, choices=registry.choices)
     is_enabled = models.BooleanField("on", default=True)
     hours = models.PositiveIntegerField(
         null=True,
@@ -121,7 +111,7 @@ class Preference(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preferences"
     )
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(max_length=30, choices=registry.choices)
     email = models.BooleanField(default=True)
 
     class Meta:

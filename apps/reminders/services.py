@@ -2,75 +2,63 @@
 
 Dispatch claims a batch of due rows with SELECT ... FOR UPDATE SKIP LOCKED
 and marks them `sending` in the same short transaction, so two dispatchers
-never take the same row. Each message is then sent and its row marked `sent`
-on its own, straight away: if the worker dies mid-batch, what it sent stays
-sent, and what it had only claimed is taken up again once the claim is older
-than the claim timeout. A batch that is still running when half its claim
-timeout has passed (a slow or hanging mail server) hands its unsent rows back
-instead of racing the dispatcher that would take them over. The one gap no
-database can close is a crash after the mail server accepted a message but
-before the row was updated; it lasts as long as building the next message
-and one UPDATE, a millisecond or two.
+never take the same row. The batch then sends its messages one by one over a
+single connection to the mail server, and marks each row `sent` as soon as the
+server has accepted it: if the worker dies mid-batch, what it sent stays sent,
+and what it had only claimed is taken up again once the claim is older than
+the claim timeout. A batch that is still running when half its claim timeout
+has passed (a slow or hanging mail server) hands its unsent rows back instead
+of racing the dispatcher that would take them over. The one gap no database
+can close is a crash after the mail server accepted a message but before its
+row was updated; it lasts one short transaction.
 """
 
 import contextlib
 import logging
 import time as clock
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
-from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import get_connection
-from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
-from apps.reminders import kinds
+from apps.reminders import registry
 from apps.reminders.emails import build_message
 from apps.reminders.models import (
-    Kind,
     Notification,
     Preference,
     Reminder,
     ReminderSetting,
     RoundReminderPause,
 )
+from apps.reminders.registry import Outcome, Window
+from apps.reminders.selectors import claim_timeout, due_reminders
 
 logger = logging.getLogger(__name__)
 
-# How long a claim protects its rows; settings.REMINDER_CLAIM_TIMEOUT_SECONDS overrides it.
-CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
-# Messages on the wire at once: two keep the mail server busy while the next is built,
-# and each more would lengthen what a crash can leave sent but unrecorded.
-SMTP_LANES = 2
 QUIET_START, QUIET_END = time(22), time(7)
 PLAN_LOOKBACK = timedelta(hours=6)
 PLAN_LOOKAHEAD = timedelta(hours=48)
 
 
-@dataclass(frozen=True)
-class Window:
-    start: datetime
-    end: datetime
+# Planning and scheduling -------------------------------------------------------------
 
 
-def _hours_for(kind: str):
+def _hours_for(kind: registry.Kind) -> registry.Hours:
     """A lookup of each round's hours for this kind; None where the round switched it off."""
-    settings = {s.round_id: s for s in ReminderSetting.objects.filter(kind=kind)}
-    default = kinds.DEFAULT_HOURS[kind]
+    settings = {s.round_id: s for s in ReminderSetting.objects.filter(kind=kind.slug)}
 
     def hours(round_id):
         setting = settings.get(round_id)
         if setting is None:
-            return default
+            return kind.default_hours
         if not setting.is_enabled:
             return None
-        return default if setting.hours is None else setting.hours
+        return kind.default_hours if setting.hours is None else setting.hours
 
     return hours
 
@@ -78,56 +66,75 @@ def _hours_for(kind: str):
 def reminders_plan(*, now: datetime | None = None) -> int:
     """Create the rows for every reminder falling due soon; returns how many are new.
 
-    Safe to run as often as wanted: existing (user, kind, occasion) rows are
-    left alone by the unique constraint.
+    Safe to run as often as wanted: a (user, kind, occasion) row that exists
+    is left alone, and the unique constraint keeps a planner running at the
+    same moment from adding it twice (both would then count it).
     """
     now = now or timezone.now()
     window = Window(now - PLAN_LOOKBACK, now + PLAN_LOOKAHEAD)
     created = 0
-    for kind, plan in kinds.PLANNERS.items():
+    for kind in registry.kinds():
+        if kind.plan is None:
+            continue
+        planned = {(p.user_id, p.occasion): p for p in kind.plan(window, _hours_for(kind))}
+        existing = set(
+            Reminder.objects.filter(
+                kind=kind.slug, occasion__in={occasion for _, occasion in planned}
+            ).values_list("user_id", "occasion")
+        )
         rows = [
             Reminder(
                 user_id=p.user_id,
                 round_id=p.round_id,
-                kind=kind,
+                kind=kind.slug,
                 occasion=p.occasion,
                 due_at=max(p.due_at, window.start),
             )
-            for p in plan(window, _hours_for(kind))
+            for key, p in planned.items()
+            if key not in existing
         ]
-        before = Reminder.objects.filter(kind=kind).count()
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-        created += Reminder.objects.filter(kind=kind).count() - before
+        created += len(rows)
     return created
 
 
-def claim_timeout() -> timedelta:
-    """How old a claim must be before another dispatcher may take its rows over."""
-    seconds = getattr(settings, "REMINDER_CLAIM_TIMEOUT_SECONDS", None)
-    return CLAIM_TIMEOUT if seconds is None else timedelta(seconds=seconds)
+def reminders_schedule(
+    *, user, kind: str, occasion: str, due_at: datetime | None = None, round=None
+) -> Reminder | None:
+    """Queue one message about something that has just happened, such as work returned.
 
-
-def _due(now: datetime):
-    paused = RoundReminderPause.objects.values("round_id")
-    return (
-        Reminder.objects.filter(
-            Q(status=Reminder.Status.PENDING, due_at__lte=now)
-            | Q(status=Reminder.Status.SENDING, claimed_at__lt=now - claim_timeout())
-        )
-        .exclude(round_id__in=paused)
-        .order_by("due_at")
+    For kinds whose rows no planner makes: the code where the thing happens
+    calls this. Like planning, it makes at most one row per (user, kind,
+    occasion), however often it is called. Due now unless told otherwise, the
+    row goes out with the next tick, through the kind's check, the person's
+    choices and their quiet hours like any other. Returns None, queuing
+    nothing, when the round switched the kind off.
+    """
+    registry.get(kind)  # LookupError for a kind no app registered
+    if (
+        round is not None
+        and ReminderSetting.objects.filter(round=round, kind=kind, is_enabled=False).exists()
+    ):
+        return None
+    reminder, _ = Reminder.objects.get_or_create(
+        user=user,
+        kind=kind,
+        occasion=occasion,
+        defaults={"round": round, "due_at": due_at or timezone.now()},
     )
+    return reminder
 
 
-def reminders_due_count(*, now: datetime | None = None) -> int:
-    return _due(now or timezone.now()).count()
+# Dispatch -------------------------------------------------------------------------------
 
 
 def reminders_claim(*, batch_size: int, now: datetime) -> list[Reminder]:
     """Take up to batch_size due reminders for this worker alone."""
     with transaction.atomic():
         ids = list(
-            _due(now).select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch_size]
+            due_reminders(now=now)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:batch_size]
         )
         Reminder.objects.filter(pk__in=ids).update(
             status=Reminder.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -145,15 +152,45 @@ def _quiet_until(reminder: Reminder, now: datetime) -> datetime | None:
     return datetime.combine(morning, QUIET_END, tzinfo=zone)
 
 
-def _opted_out(reminders: list[Reminder]) -> set[tuple[int, str]]:
-    """(user, kind) pairs that should get no email, by choice or because of the digest."""
-    users = {r.user_id for r in reminders}
-    out = set(
-        Preference.objects.filter(user_id__in=users, email=False).values_list("user_id", "kind")
-    )
-    for user_id in kinds.digest_subscribers(users):
-        out |= {(user_id, kind) for kind in kinds.FACILITATOR_KINDS}
-    return out
+def _not_wanted(reminders: list[Reminder]) -> set[tuple[int, str]]:
+    """(user, kind) pairs to send nothing for: switched off, or left to a digest they chose."""
+    kinds = {kind.slug: kind for kind in registry.kinds()}
+    off, digests = set(), set()
+    for user_id, slug, email in Preference.objects.filter(
+        user_id__in={r.user_id for r in reminders}
+    ).values_list("user_id", "kind", "email"):
+        if not email:
+            off.add((user_id, slug))
+        elif slug in kinds and kinds[slug].is_digest:
+            digests.add((user_id, kinds[slug].audience))
+    for user_id, audience in digests:
+        off |= {
+            (user_id, kind.slug)
+            for kind in kinds.values()
+            if kind.audience == audience and not kind.is_digest
+        }
+    return off
+
+
+def _outcomes(reminders: list[Reminder], now: datetime) -> dict[int, Outcome]:
+    """Each reminder's kind's verdict, one check per kind for the whole batch."""
+    by_kind: dict[str, list[Reminder]] = {}
+    for reminder in reminders:
+        by_kind.setdefault(reminder.kind, []).append(reminder)
+    outcomes = {}
+    for slug, group in by_kind.items():
+        try:
+            kind = registry.get(slug)
+        except LookupError:
+            gone = Outcome("this kind of reminder no longer exists")
+            outcomes.update({reminder.pk: gone for reminder in group})
+            continue
+        outcomes.update(kind.check(group, now))
+    not_wanted = _not_wanted(reminders)
+    for reminder in reminders:
+        if (reminder.user_id, reminder.kind) in not_wanted:
+            outcomes[reminder.pk] = Outcome("the person switched this kind of reminder off")
+    return outcomes
 
 
 def _finish(reminder: Reminder, claimed_at: datetime, **changes) -> bool:
@@ -176,6 +213,31 @@ def _release(reminders: list[Reminder], claimed_at: datetime) -> int:
     return released
 
 
+def _record_failure(reminder: Reminder, now: datetime, error: Exception) -> None:
+    logger.warning("Reminder %s failed: %s", reminder.pk, error)
+    final = reminder.attempts >= MAX_ATTEMPTS
+    _finish(
+        reminder,
+        now,
+        status=Reminder.Status.FAILED if final else Reminder.Status.PENDING,
+        due_at=now + timedelta(minutes=5 * reminder.attempts),
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+    )
+
+
+def _confirm_sent(reminder: Reminder, claimed_at: datetime, message, *, url: str) -> None:
+    """Mark the row sent and keep the in-app copy, unless another dispatcher took it over."""
+    with transaction.atomic():
+        if _finish(reminder, claimed_at, status=Reminder.Status.SENT, sent_at=timezone.now()):
+            Notification.objects.create(
+                user_id=reminder.user_id,
+                reminder=reminder,
+                title=message.subject,
+                body=message.body,
+                url=url,
+            )
+
+
 @dataclass
 class DispatchResult:
     sent: int = 0
@@ -188,9 +250,11 @@ class DispatchResult:
 def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) -> DispatchResult:
     """Claim a batch of due reminders and send, skip, defer or fail each one.
 
-    Once half the claim timeout has gone by, the rows not yet handled are
-    handed back rather than sent: past the timeout another dispatcher may
-    claim them too, and both would send.
+    One connection to the mail server serves the whole batch; it is opened
+    again after a failed send, which may have left it broken. Once half the
+    claim timeout has gone by, the rows not yet handled are handed back rather
+    than sent: past the timeout another dispatcher may claim them too, and
+    both would send.
     """
     now = now or timezone.now()
     claimed = reminders_claim(batch_size=batch_size, now=now)
@@ -199,20 +263,11 @@ def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) 
     result = DispatchResult()
     if not claimed:
         return result
-    opted_out = _opted_out(claimed)
-    by_kind: dict[str, list[Reminder]] = {}
-    for reminder in claimed:
-        by_kind.setdefault(reminder.kind, []).append(reminder)
-    outcomes = {}
-    for kind, group in by_kind.items():
-        outcomes.update(kinds.check(kind, group, now))
-
-    courier = _Courier(lanes=SMTP_LANES)
+    outcomes = _outcomes(claimed, now)
+    connection = get_connection()
     try:
         for position, reminder in enumerate(claimed):
             outcome = outcomes[reminder.pk]
-            if (reminder.user_id, reminder.kind) in opted_out:
-                outcome = kinds.Outcome("the person switched this kind of reminder off")
             if outcome.skip_reason:
                 _finish(
                     reminder, now, status=Reminder.Status.SKIPPED, skip_reason=outcome.skip_reason
@@ -239,143 +294,29 @@ def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) 
                 _record_failure(reminder, now, error)
                 result.failed += 1
                 continue
-            # Record what the mail server has answered so far, waiting only for a free lane.
-            for delivery in courier.answered(wait=courier.is_full()):
-                _settle(delivery, now, result)
             # Checked just before a message goes out, so that none starts after the deadline.
             if clock.monotonic() >= deadline:
                 result.released = _release(claimed[position:], now)
                 break
-            courier.send(reminder, outcome, message)
-        while courier.in_flight:
-            for delivery in courier.answered(wait=True):
-                _settle(delivery, now, result)
+            try:
+                connection.open()  # a no-op while the connection is open
+                connection.send_messages([message])
+            except Exception as error:  # noqa: BLE001 - any failure is recorded on the row
+                # The connection may be broken now; the next message opens a fresh one.
+                with contextlib.suppress(Exception):
+                    connection.close()
+                _record_failure(reminder, now, error)
+                result.failed += 1
+                continue
+            _confirm_sent(reminder, now, message, url=outcome.url)
+            result.sent += 1
     finally:
-        courier.close()
+        with contextlib.suppress(Exception):
+            connection.close()
     return result
 
 
-@dataclass(frozen=True)
-class Delivery:
-    reminder: Reminder
-    outcome: kinds.Outcome
-    message: object
-    future: Future
-
-
-class _Courier:
-    """Puts messages on the wire from threads of its own while the batch builds the next.
-
-    Each lane is a thread with its own connection to the mail server, kept
-    open for the whole batch (a closed connection would connect, greet and say
-    goodbye for every message). Each answer is recorded as soon as it comes,
-    whichever lane it comes on: a mail server that hangs on one message must
-    not leave the other lane's accepted messages unrecorded behind it, where a
-    crash would turn them into duplicates.
-    """
-
-    def __init__(self, *, lanes: int):
-        self.idle = [get_connection() for _ in range(lanes)]
-        self.lanes = list(self.idle)
-        self.threads = ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="reminder-smtp")
-        self.in_flight: dict[Future, Delivery] = {}
-
-    def is_full(self) -> bool:
-        return not self.idle
-
-    def send(self, reminder: Reminder, outcome: kinds.Outcome, message) -> None:
-        message.connection = self.idle.pop()
-        future = self.threads.submit(_deliver, message)
-        self.in_flight[future] = Delivery(reminder, outcome, message, future)
-
-    def answered(self, *, wait: bool) -> list[Delivery]:
-        """The messages the mail server has answered; with wait, at least one."""
-        done, _ = futures_wait(
-            self.in_flight, timeout=None if wait else 0, return_when=FIRST_COMPLETED
-        )
-        deliveries = [self.in_flight.pop(future) for future in done]
-        self.idle.extend(delivery.message.connection for delivery in deliveries)
-        return deliveries
-
-    def close(self) -> None:
-        self.threads.shutdown(wait=True)
-        for connection in self.lanes:
-            with contextlib.suppress(Exception):
-                connection.close()
-
-
-def _deliver(message) -> None:
-    message.connection.open()
-    message.send()
-
-
-def _settle(delivery: Delivery, now: datetime, result: DispatchResult) -> None:
-    """Record on its row whether the mail server accepted a message or refused it."""
-    reminder, outcome, message = delivery.reminder, delivery.outcome, delivery.message
-    if error := delivery.future.exception():
-        # The connection may be broken now; the lane's next message opens a fresh one.
-        with contextlib.suppress(Exception):
-            message.connection.close()
-        _record_failure(reminder, now, error)
-        result.failed += 1
-        return
-    _confirm_sent(reminder, now, title=message.subject, body=message.body, url=outcome.url)
-    result.sent += 1
-
-
-def _record_failure(reminder: Reminder, now: datetime, error: Exception) -> None:
-    logger.warning("Reminder %s failed: %s", reminder.pk, error)
-    final = reminder.attempts >= MAX_ATTEMPTS
-    _finish(
-        reminder,
-        now,
-        status=Reminder.Status.FAILED if final else Reminder.Status.PENDING,
-        due_at=now + timedelta(minutes=5 * reminder.attempts),
-        last_error=f"{type(error).__name__}: {error}"[:2000],
-    )
-
-
-def _confirm_sent(reminder: Reminder, claimed_at: datetime, *, title: str, body: str, url: str):
-    """Mark the row sent and keep the in-app copy, unless another dispatcher took it over.
-
-    On PostgreSQL this is one statement: one round trip per message instead of
-    two, which is much of a batch's time, and never a sent row without its copy.
-    """
-    sent_at = timezone.now()
-    if db_connection.vendor != "postgresql":
-        if _finish(reminder, claimed_at, status=Reminder.Status.SENT, sent_at=sent_at):
-            Notification.objects.create(
-                user_id=reminder.user_id, reminder=reminder, title=title, body=body, url=url
-            )
-        return
-    with db_connection.cursor() as cursor:
-        cursor.execute(
-            _CONFIRM_SQL.format(
-                reminder=Reminder._meta.db_table, notification=Notification._meta.db_table
-            ),
-            {
-                "sent": Reminder.Status.SENT,
-                "sending": Reminder.Status.SENDING,
-                "pk": reminder.pk,
-                "claimed_at": claimed_at,
-                "sent_at": sent_at,
-                "title": title,
-                "body": body,
-                "url": url,
-            },
-        )
-
-
-# What _finish and Notification.objects.create do, as one statement.
-_CONFIRM_SQL = """
-WITH confirmed AS (
-    UPDATE {reminder} SET status = %(sent)s, sent_at = %(sent_at)s
-    WHERE id = %(pk)s AND status = %(sending)s AND claimed_at = %(claimed_at)s
-    RETURNING id, user_id
-)
-INSERT INTO {notification} (user_id, reminder_id, title, body, url, created_at, read_at)
-SELECT user_id, id, %(title)s, %(body)s, %(url)s, %(sent_at)s, NULL FROM confirmed
-"""
+# Admin and preferences -------------------------------------------------------------------
 
 
 def reminder_resend(*, reminder: Reminder) -> None:
@@ -395,8 +336,9 @@ def reminder_resend(*, reminder: Reminder) -> None:
     )
 
 
-def round_reminders_pause(*, round, by) -> None:
-    RoundReminderPause.objects.get_or_create(round=round, defaults={"paused_by": by})
+def round_reminders_pause(*, round, by) -> RoundReminderPause:
+    pause, _ = RoundReminderPause.objects.get_or_create(round=round, defaults={"paused_by": by})
+    return pause
 
 
 def round_reminders_resume(*, round) -> None:
@@ -404,8 +346,7 @@ def round_reminders_resume(*, round) -> None:
 
 
 def preference_set(*, user, kind: str, email: bool) -> None:
-    if kind not in Kind.values:
-        raise ValueError(f"Unknown reminder kind {kind!r}")
+    registry.get(kind)  # LookupError for a kind no app registered
     Preference.objects.update_or_create(user=user, kind=kind, defaults={"email": email})
 
 

@@ -4,7 +4,8 @@ import math
 
 from celery import shared_task
 
-from apps.reminders.services import reminders_due_count, reminders_plan, reminders_send_batch
+from apps.reminders.selectors import reminders_due_count
+from apps.reminders.services import reminders_plan, reminders_send_batch
 
 BATCH_SIZE = 200
 MAX_BATCHES_PER_TICK = 500

@@ -1,8 +1,4 @@
-"""The "reviews due soon" reminder: plan and check halves for apps/reminders/kinds.py.
-
-Wire them in kinds.py as PLANNERS[Kind.REVIEWS_DUE] and CHECKS[Kind.REVIEWS_DUE].
-The kinds module's own types are imported inside the functions, because
-kinds.py imports this module and a top-level import would be circular.
+"""The "peer reviews due soon" reminder.
 
 One reminder per reviewer, exercise and due date: the reviews assigned at the
 deadline share one due date and so one reminder; a review handed out later
@@ -16,6 +12,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from apps.courses.models import Exercise
+from apps.reminders.registry import MAX_LEAD, PARTICIPANT, Kind, Outcome, Planned, register
 from apps.reviews.models import ReviewAssignment
 from apps.rounds.models import Enrollment
 
@@ -33,8 +30,6 @@ def _parse(occasion: str) -> tuple[int, int, str]:
 
 def plan_reviews_due(window, hours):
     """Reviewers with reviews still to write, `hours` before those reviews are due."""
-    from apps.reminders.kinds import MAX_LEAD, Planned
-
     rows = (
         ReviewAssignment.objects.filter(
             status__in=ReviewAssignment.OUTSTANDING,
@@ -65,8 +60,6 @@ def plan_reviews_due(window, hours):
 
 def check_reviews_due(reminders, now):
     """Skip reminders whose reviews are all written (or handed over); otherwise say how many."""
-    from apps.reminders.kinds import Outcome
-
     keys = {reminder.pk: _parse(reminder.occasion) for reminder in reminders}
     reviewer_ids = {reviewer_id for reviewer_id, _, _ in keys.values()}
     enrollments = Enrollment.objects.in_bulk(reviewer_ids)
@@ -98,3 +91,15 @@ def check_reviews_due(reminders, now):
                 url=reverse("reviews:todo"),
             )
     return outcomes
+
+
+register(
+    Kind(
+        slug="reviews_due",
+        label="Peer reviews due soon",
+        audience=PARTICIPANT,
+        default_hours=24,
+        plan=plan_reviews_due,
+        check=check_reviews_due,
+    )
+)

@@ -64,7 +64,7 @@ def create_due_meeting_reminders(
     from apps.accounts.models import User
     from apps.cohorts.models import Cohort, Meeting, Placement
     from apps.courses.models import Course, Exercise, Resource, ResourceCompletion, Unit
-    from apps.reminders.models import Kind, Reminder
+    from apps.reminders.models import Reminder
     from apps.rounds.models import Enrollment, Round
     from apps.submissions.models import Submission
 
@@ -139,7 +139,7 @@ def create_due_meeting_reminders(
             Reminder(
                 user=user,
                 round=round_,
-                kind=Kind.MEETING_TOMORROW,
+                kind="meeting_tomorrow",
                 occasion=f"meeting:{meetings[n // cohort_size].pk}",
                 due_at=now - timedelta(minutes=1),
             )
@@ -165,7 +165,7 @@ class CeleryWorker:
         self,
         *,
         env: dict[str, str],
-        concurrency: int = 1,
+        concurrency: int | None = 1,
         pool: str = "prefork",
         queue: str | None = None,
     ):
@@ -179,7 +179,8 @@ class CeleryWorker:
             "courseplatform",
             "worker",
             f"--pool={pool}",
-            f"--concurrency={concurrency}",
+            # None: Celery's own default, as many pool processes as processors.
+            *([f"--concurrency={concurrency}"] if concurrency else []),
             # INFO: start() waits for the "ready." line, and a failure's log tells what happened.
             "--loglevel=INFO",
             f"--hostname={self.name}@%h",

@@ -13,7 +13,7 @@ import pytest
 from apps.cohorts.models import Attendance, CalendarFeed
 from apps.courses.models import ResourceCompletion
 from apps.grouping.models import GroupingRun
-from apps.reminders.models import Kind, Notification, Reminder
+from apps.reminders.models import Notification, Reminder
 from apps.rounds.models import Enrollment
 from apps.submissions.models import Submission
 from tests.factories import (
@@ -143,7 +143,7 @@ def test_a_staff_home_costs_the_same_at_any_size(client, django_assert_max_num_q
         Reminder.objects.create(
             user=me,
             round=world.round,
-            kind=Kind.EXERCISE_DUE,
+            kind="exercise_due",
             occasion=f"round:{n}",
             due_at=NOW,
             status=Reminder.Status.FAILED,

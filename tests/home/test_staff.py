@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from apps.grouping.models import GroupingRun
-from apps.reminders.models import Kind, Reminder
+from apps.reminders.models import Reminder
 from apps.rounds.models import Enrollment
 from tests.factories import (
     CohortFactory,
@@ -89,7 +89,7 @@ def test_failed_reminders_link_to_them(staff_client, world):
         Reminder.objects.create(
             user=UserFactory(),
             round=world.round,
-            kind=Kind.EXERCISE_DUE,
+            kind="exercise_due",
             occasion=f"unit:{n}",
             due_at=NOW,
             status=Reminder.Status.FAILED,

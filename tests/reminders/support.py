@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection
 
+from apps.reminders import emails
 from bench.reminders.smtp_sink import SmtpSink
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -33,7 +34,7 @@ def skip_unless_postgresql(why: str) -> None:
 
 def message_id(reminder_id: int) -> str:
     """The Message-ID header emails.build_message gives a reminder's email."""
-    return f"<reminder-{reminder_id}@{settings.SITE_URL.split('//')[-1]}>"
+    return emails.message_id(reminder_id)
 
 
 def reminder_id(message_id: str) -> int:

@@ -1,11 +1,13 @@
 """The notification list and the email preferences: signed-in, personal, and cheap."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
 
-from apps.reminders.models import Kind, Notification, Preference
+from apps.reminders import registry
+from apps.reminders.models import Notification, Preference
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,11 +75,26 @@ def test_the_list_has_a_fixed_query_budget(client, django_assert_max_num_queries
 
 def test_saving_preferences_changes_mine_only(client):
     me, other = UserFactory(), UserFactory()
-    Preference.objects.create(user=other, kind=Kind.EXERCISE_DUE, email=True)
+    Preference.objects.create(user=other, kind="exercise_due", email=True)
     client.force_login(me)
 
-    client.post(PREFERENCES, {f"email-{Kind.MEETING_TOMORROW}": "on"})
+    client.post(PREFERENCES, {"email-meeting_tomorrow": "on"})
 
-    assert Preference.objects.get(user=me, kind=Kind.EXERCISE_DUE).email is False
-    assert Preference.objects.get(user=me, kind=Kind.MEETING_TOMORROW).email is True
-    assert Preference.objects.get(user=other, kind=Kind.EXERCISE_DUE).email is True
+    assert Preference.objects.get(user=me, kind="exercise_due").email is False
+    assert Preference.objects.get(user=me, kind="meeting_tomorrow").email is True
+    assert Preference.objects.get(user=other, kind="exercise_due").email is True
+
+
+def test_the_preferences_page_offers_every_registered_kind_by_audience(client):
+    me = UserFactory()
+    client.force_login(me)
+
+    page = client.get(PREFERENCES).content.decode()
+
+    participant, facilitator = page.split("As a facilitator")
+    for kind in registry.kinds():
+        box = re.search(rf'<input type="checkbox" id="email-{kind.slug}"[^>]*>', page)[0]
+        assert ("checked" in box) is not kind.is_digest  # digests are asked for
+        section = facilitator if kind.audience == registry.FACILITATOR else participant
+        assert kind.label in section
+    assert page.index("Submissions waiting for grading") < page.index("Weekly facilitator digest")

@@ -15,7 +15,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from apps.reminders.models import Kind, Notification, Reminder
+from apps.reminders.models import Notification, Reminder
 from apps.reminders.tasks import send_batch
 from apps.rounds.models import RoundUnit
 from apps.submissions.models import Submission
@@ -126,7 +126,7 @@ def test_the_worker_skips_a_reminder_whose_work_is_done(worker, sink, queue, log
         enrollment: Reminder.objects.create(
             user=enrollment.user,
             round=round_,
-            kind=Kind.EXERCISE_DUE,
+            kind="exercise_due",
             occasion=f"due:{entry.pk}",
             due_at=now - timedelta(minutes=1),
         )

@@ -1,0 +1,203 @@
+"""Reminders about cohort meetings: the one tomorrow, and attendance nobody recorded."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.urls import reverse
+
+from apps.cohorts.models import Attendance, Cohort, Meeting, Placement
+from apps.courses.models import Exercise, Resource, ResourceCompletion
+from apps.reminders.registry import (
+    FACILITATOR,
+    MAX_LEAD,
+    PARTICIPANT,
+    Kind,
+    Outcome,
+    Planned,
+    register,
+)
+from apps.rounds.models import Enrollment
+from apps.submissions.models import Submission
+
+
+def _meeting_id(reminder) -> int:
+    return int(reminder.occasion.split(":")[1])
+
+
+def lead_facilitators(cohort_ids) -> dict[int, list[Enrollment]]:
+    """The facilitators still taking part in each cohort, by cohort id."""
+    leads = defaultdict(list)
+    links = Cohort.facilitators.through.objects.filter(cohort_id__in=cohort_ids).select_related(
+        "enrollment"
+    )
+    for link in links:
+        if link.enrollment.is_taking_part:
+            leads[link.cohort_id].append(link.enrollment)
+    return leads
+
+
+# Meeting tomorrow ----------------------------------------------------------------
+
+
+def plan_meeting_tomorrow(window, hours):
+    """Everyone placed in a published cohort, `hours` before each meeting."""
+    meetings = Meeting.objects.filter(
+        is_cancelled=False,
+        cohort__published_at__isnull=False,
+        starts_at__gt=window.start,
+        starts_at__lte=window.end + MAX_LEAD,
+    ).select_related("cohort")
+    due = {}
+    for meeting in meetings:
+        lead = hours(meeting.cohort.round_id)
+        if lead is None:
+            continue
+        remind_at = meeting.starts_at - timedelta(hours=lead)
+        if window.start < remind_at <= window.end:
+            due[meeting] = remind_at
+    members = defaultdict(list)
+    placements = Placement.objects.filter(
+        cohort_id__in={meeting.cohort_id for meeting in due},
+        enrollment__status__in=Enrollment.TAKING_PART,
+    ).select_related("enrollment")
+    for placement in placements:
+        members[placement.cohort_id].append(placement.enrollment)
+    for meeting, due_at in due.items():
+        for enrollment in members[meeting.cohort_id]:
+            yield Planned(
+                enrollment.user_id, meeting.cohort.round_id, f"meeting:{meeting.pk}", due_at
+            )
+
+
+def check_meeting_tomorrow(reminders, now):
+    """Still on and still a member; with the readings not done and each exercise's state."""
+    meetings = Meeting.objects.select_related("cohort", "unit__course").in_bulk(
+        [_meeting_id(r) for r in reminders]
+    )
+    users = {r.user_id for r in reminders}
+    members = {
+        (p.cohort_id, p.enrollment.user_id): p.enrollment
+        for p in Placement.objects.filter(
+            cohort_id__in={m.cohort_id for m in meetings.values()}, enrollment__user_id__in=users
+        ).select_related("enrollment")
+    }
+    units = {m.unit_id for m in meetings.values()}
+    readings = defaultdict(list)
+    for resource in Resource.objects.filter(unit_id__in=units, is_core=True).order_by("position"):
+        readings[resource.unit_id].append(resource)
+    done = set(
+        ResourceCompletion.objects.filter(
+            user_id__in=users, resource__unit_id__in=units
+        ).values_list("user_id", "resource_id")
+    )
+    exercises = defaultdict(list)
+    for exercise in Exercise.objects.filter(unit_id__in=units).order_by("position"):
+        exercises[exercise.unit_id].append(exercise)
+    # Only this batch's people: the whole round's submissions would make every batch
+    # read as many rows as the round has participants.
+    statuses = {
+        (user_id, exercise_id): Submission.Status(status).label
+        for user_id, exercise_id, status in Submission.objects.filter(
+            exercise__unit_id__in=units, enrollment__user_id__in=users
+        ).values_list("enrollment__user_id", "exercise_id", "status")
+    }
+    outcomes = {}
+    for reminder in reminders:
+        meeting = meetings.get(_meeting_id(reminder))
+        enrollment = meeting and members.get((meeting.cohort_id, reminder.user_id))
+        if meeting is None or meeting.is_cancelled or not meeting.cohort.is_published:
+            outcomes[reminder.pk] = Outcome("the meeting was cancelled")
+        elif enrollment is None or not enrollment.is_taking_part:
+            outcomes[reminder.pk] = Outcome("no longer in this cohort")
+        elif meeting.starts_at <= now:
+            outcomes[reminder.pk] = Outcome("the meeting has already started")
+        elif meeting.starts_at - now > timedelta(hours=36):
+            # The meeting moved later since planning: remind a day before its new time.
+            outcomes[reminder.pk] = Outcome(reschedule_to=meeting.starts_at - timedelta(hours=24))
+        else:
+            outcomes[reminder.pk] = Outcome(
+                context={
+                    "meeting": meeting,
+                    "cohort": meeting.cohort,
+                    "unit": meeting.unit,
+                    "readings_left": [
+                        r for r in readings[meeting.unit_id] if (reminder.user_id, r.pk) not in done
+                    ],
+                    "exercises": [
+                        (e, statuses.get((reminder.user_id, e.pk), "Not started"))
+                        for e in exercises[meeting.unit_id]
+                    ],
+                },
+                url=meeting.unit.get_absolute_url(),
+            )
+    return outcomes
+
+
+# Attendance not recorded -----------------------------------------------------------
+
+
+def plan_attendance_missing(window, hours):
+    """The cohort's facilitators, `hours` after each meeting ended."""
+    meetings = Meeting.objects.filter(
+        is_cancelled=False,
+        cohort__published_at__isnull=False,
+        ends_at__gt=window.start - timedelta(hours=48),
+        ends_at__lte=window.end,
+    ).select_related("cohort")
+    leads = lead_facilitators({m.cohort_id for m in meetings})
+    for meeting in meetings:
+        lead = hours(meeting.cohort.round_id)
+        if lead is None:
+            continue
+        due = meeting.ends_at + timedelta(hours=lead)
+        if not window.start < due <= window.end:
+            continue
+        for facilitator in leads[meeting.cohort_id]:
+            yield Planned(
+                facilitator.user_id, meeting.cohort.round_id, f"attendance:{meeting.pk}", due
+            )
+
+
+def check_attendance_missing(reminders, now):
+    """Skipped once anyone recorded attendance for the meeting, or if it was cancelled."""
+    meetings = Meeting.objects.select_related("cohort", "unit").in_bulk(
+        [_meeting_id(r) for r in reminders]
+    )
+    recorded = set(
+        Attendance.objects.filter(meeting_id__in=meetings).values_list("meeting_id", flat=True)
+    )
+    outcomes = {}
+    for reminder in reminders:
+        meeting = meetings.get(_meeting_id(reminder))
+        if meeting is None or meeting.is_cancelled:
+            outcomes[reminder.pk] = Outcome("the meeting was cancelled")
+        elif meeting.pk in recorded:
+            outcomes[reminder.pk] = Outcome("attendance has been recorded")
+        else:
+            outcomes[reminder.pk] = Outcome(
+                context={"meeting": meeting},
+                url=reverse("cohorts:attendance", args=[meeting.cohort_id, meeting.pk]),
+            )
+    return outcomes
+
+
+register(
+    Kind(
+        slug="meeting_tomorrow",
+        label="Meeting tomorrow",
+        audience=PARTICIPANT,
+        default_hours=24,
+        plan=plan_meeting_tomorrow,
+        check=check_meeting_tomorrow,
+    )
+)
+register(
+    Kind(
+        slug="attendance_missing",
+        label="Attendance not recorded",
+        audience=FACILITATOR,
+        default_hours=12,
+        plan=plan_attendance_missing,
+        check=check_attendance_missing,
+    )
+)

@@ -1,0 +1,165 @@
+"""For each kind of reminder, the smallest world in which one is due and still worth sending.
+
+`WORLDS[slug](user, now)` builds it around `user` and returns the reminder row,
+due at `now`. The names of things carry quotes, apostrophes, ampersands and
+angle brackets, which a text part must show as they are and an HTML part must
+escape. A kind registered without a world here fails the email test that
+goes through every kind.
+"""
+
+from datetime import timedelta
+
+from apps.cohorts.models import Meeting
+from apps.reminders.models import Preference, Reminder
+from apps.reviews.models import ReviewAssignment
+from apps.rounds.models import RoundUnit
+from apps.submissions.models import Feedback, Milestone, Revision, Submission
+from tests.factories import (
+    CohortFactory,
+    EnrollmentFactory,
+    ExerciseFactory,
+    FacilitatorEnrollmentFactory,
+    PlacementFactory,
+    PromptFactory,
+    ResourceFactory,
+    SubmissionFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+COHORT = 'Zoë\'s "cohort" & <friends>'
+UNIT = 'Rewards & "values"'
+EXERCISE = "“Plan” <draft> & more"
+READING = "Ng & Russell's <classic>"
+MILESTONE = 'Ship "v1" & <the rest>'
+COMMENT = 'Keep the "why" & cut the <fluff>.'
+AUTHOR = 'Ada "Ace" Lovelace-Ñ'
+
+
+def due(user, round_, kind: str, occasion: str, now) -> Reminder:
+    return Reminder.objects.create(
+        user=user, round=round_, kind=kind, occasion=occasion, due_at=now
+    )
+
+
+def led_cohort(user):
+    """A published cohort that `user` facilitates, with one participant, AUTHOR."""
+    lead = FacilitatorEnrollmentFactory(user=user)
+    cohort = CohortFactory(round=lead.round, name=COHORT, facilitators=[lead])
+    author = PlacementFactory(cohort=cohort, enrollment__user=UserFactory(display_name=AUTHOR))
+    return cohort, author.enrollment
+
+
+def meeting_tomorrow(user, now) -> Reminder:
+    cohort = CohortFactory(name=COHORT)
+    unit = UnitFactory(course=cohort.round.course, title=UNIT)
+    ResourceFactory(unit=unit, title=READING, is_core=True)
+    ExerciseFactory(unit=unit, title=EXERCISE)
+    PlacementFactory(cohort=cohort, enrollment__user=user)
+    starts_at = now + timedelta(hours=20)
+    meeting = Meeting.objects.create(
+        cohort=cohort, unit=unit, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=90)
+    )
+    return due(user, cohort.round, "meeting_tomorrow", f"meeting:{meeting.pk}", now)
+
+
+def attendance_missing(user, now) -> Reminder:
+    cohort, _ = led_cohort(user)
+    unit = UnitFactory(course=cohort.round.course, title=UNIT)
+    starts_at = now - timedelta(hours=14)
+    meeting = Meeting.objects.create(
+        cohort=cohort, unit=unit, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=90)
+    )
+    return due(user, cohort.round, "attendance_missing", f"attendance:{meeting.pk}", now)
+
+
+def exercise_due(user, now) -> Reminder:
+    enrollment = EnrollmentFactory(user=user)
+    unit = UnitFactory(course=enrollment.round.course, title=UNIT)
+    ExerciseFactory(unit=unit, title=EXERCISE)
+    entry = RoundUnit.objects.create(
+        round=enrollment.round,
+        unit=unit,
+        week_starts_on=now.date(),
+        due_at=now + timedelta(hours=40),
+    )
+    return due(user, enrollment.round, "exercise_due", f"due:{entry.pk}", now)
+
+
+def revision_waiting(user, now) -> Reminder:
+    submission = SubmissionFactory(
+        enrollment__user=user,
+        exercise__title=EXERCISE,
+        status=Submission.Status.RETURNED,
+        submitted_at=now - timedelta(days=4),
+    )
+    revision = Revision.objects.create(submission=submission, number=1, answers={})
+    feedback = Feedback.objects.create(
+        submission=submission,
+        revision=revision,
+        decision=Feedback.Decision.RETURNED,
+        comment=COMMENT,
+    )
+    round_ = submission.enrollment.round
+    return due(user, round_, "revision_waiting", f"returned:{feedback.pk}", now)
+
+
+def milestone_checkin(user, now) -> Reminder:
+    submission = SubmissionFactory(
+        enrollment__user=user, status=Submission.Status.SUBMITTED, submitted_at=now
+    )
+    milestone = Milestone.objects.create(
+        submission=submission,
+        prompt=PromptFactory(exercise=submission.exercise),
+        position=1,
+        title=MILESTONE,
+        target_date=now.date(),
+    )
+    round_ = submission.enrollment.round
+    return due(user, round_, "milestone_checkin", f"milestone:{milestone.pk}", now)
+
+
+def grading_waiting(user, now) -> Reminder:
+    cohort, author = led_cohort(user)
+    submission = SubmissionFactory(
+        enrollment=author,
+        exercise__title=EXERCISE,
+        status=Submission.Status.SUBMITTED,
+        submitted_at=now - timedelta(days=3),
+    )
+    occasion = f"grading:{submission.pk}:{submission.submitted_at:%Y%m%d%H%M%S}"
+    return due(user, cohort.round, "grading_waiting", occasion, now)
+
+
+def facilitator_digest(user, now) -> Reminder:
+    Preference.objects.create(user=user, kind="facilitator_digest", email=True)
+    cohort, author = led_cohort(user)
+    SubmissionFactory(enrollment=author, status=Submission.Status.SUBMITTED, submitted_at=now)
+    year, week, _ = now.isocalendar()
+    return due(user, cohort.round, "facilitator_digest", f"digest:{year}-W{week:02d}", now)
+
+
+def reviews_due(user, now) -> Reminder:
+    reviewer = EnrollmentFactory(user=user)
+    work = SubmissionFactory(
+        enrollment__round=reviewer.round,
+        exercise__title=EXERCISE,
+        status=Submission.Status.SUBMITTED,
+        submitted_at=now - timedelta(days=1),
+    )
+    due_at = now + timedelta(hours=20)
+    ReviewAssignment.objects.create(reviewer=reviewer, submission=work, due_at=due_at)
+    occasion = f"reviews:{reviewer.pk}:{work.exercise_id}:{due_at:%Y%m%d%H%M}"
+    return due(user, reviewer.round, "reviews_due", occasion, now)
+
+
+WORLDS = {
+    "meeting_tomorrow": meeting_tomorrow,
+    "attendance_missing": attendance_missing,
+    "exercise_due": exercise_due,
+    "revision_waiting": revision_waiting,
+    "milestone_checkin": milestone_checkin,
+    "grading_waiting": grading_waiting,
+    "facilitator_digest": facilitator_digest,
+    "reviews_due": reviews_due,
+}
