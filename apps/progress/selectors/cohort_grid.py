@@ -254,6 +254,7 @@ class _GridFacts:
                 "enrollment__status",
                 "enrollment__user__email",
                 "enrollment__user__display_name",
+                "enrollment__user__deleted_at",  # User.name says "a deleted account"
             ),
             key=lambda p: (p.cohort_id, p.enrollment.user.name.casefold(), p.enrollment.user.email),
         )
