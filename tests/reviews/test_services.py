@@ -523,9 +523,7 @@ def test_a_round_pool_review_goes_only_to_the_facilitators_own_cohorts_but_anywh
     assert {e.placement.cohort_id for e in everyone} == {c.pk for c in world.cohorts}
     in_another_cohort = everyone.filter(placement__cohort=world.cohorts[1]).first()
     with pytest.raises(ReviewError, match="outside the people"):
-        review_hand_over(
-            assignment=assignment, to=in_another_cohort, by=world.facilitators[0].user
-        )
+        review_hand_over(assignment=assignment, to=in_another_cohort, by=world.facilitators[0].user)
 
 
 # Release rules, anonymity and helpfulness ------------------------------------------------
