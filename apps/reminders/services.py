@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F
@@ -77,6 +78,12 @@ def reminders_plan(*, now: datetime | None = None) -> int:
         if kind.plan is None:
             continue
         planned = {(p.user_id, p.occasion): p for p in kind.plan(window, _hours_for(kind))}
+        # A closed account (deleted, or switched off by an admin) is told nothing more.
+        closed = set(
+            get_user_model()
+            .objects.filter(pk__in={user_id for user_id, _ in planned}, is_active=False)
+            .values_list("pk", flat=True)
+        )
         existing = set(
             Reminder.objects.filter(
                 kind=kind.slug, occasion__in={occasion for _, occasion in planned}
@@ -91,7 +98,7 @@ def reminders_plan(*, now: datetime | None = None) -> int:
                 due_at=max(p.due_at, window.start),
             )
             for key, p in planned.items()
-            if key not in existing
+            if key not in existing and p.user_id not in closed
         ]
         Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
         created += len(rows)
@@ -108,9 +115,11 @@ def reminders_schedule(
     occasion), however often it is called. Due now unless told otherwise, the
     row goes out with the next tick, through the kind's check, the person's
     choices and their quiet hours like any other. Returns None, queuing
-    nothing, when the round switched the kind off.
+    nothing, when the round switched the kind off or the account is closed.
     """
     registry.get(kind)  # LookupError for a kind no app registered
+    if not user.is_active:
+        return None
     if (
         round is not None
         and ReminderSetting.objects.filter(round=round, kind=kind, is_enabled=False).exists()
@@ -188,7 +197,9 @@ def _outcomes(reminders: list[Reminder], now: datetime) -> dict[int, Outcome]:
         outcomes.update(kind.check(group, now))
     not_wanted = _not_wanted(reminders)
     for reminder in reminders:
-        if (reminder.user_id, reminder.kind) in not_wanted:
+        if not reminder.user.is_active:
+            outcomes[reminder.pk] = Outcome("the account is closed")
+        elif (reminder.user_id, reminder.kind) in not_wanted:
             outcomes[reminder.pk] = Outcome("the person switched this kind of reminder off")
     return outcomes
 

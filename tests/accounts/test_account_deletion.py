@@ -157,11 +157,6 @@ def test_reminders_stop_and_what_was_sent_stays_as_the_rounds_record():
     assert told.title == f"{DELETED_NAME} submitted a plan"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reminders_plan still plans for accounts that are deleted (inactive); the reminders "
-    "app should skip them, which is its owner's change to make",
-)
 def test_no_new_reminders_are_planned_for_a_deleted_account():
     history = h.build_history()
     history.meeting.starts_at = timezone.now() + timedelta(hours=30)

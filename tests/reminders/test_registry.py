@@ -146,3 +146,18 @@ def test_staff_pause_a_rounds_reminders_in_the_admin_and_deleting_the_pause_resu
     assert not RoundReminderPause.objects.exists()
     with time_machine.travel(NOW, tick=False):
         assert reminders_send_batch().skipped == 1  # claimed again: the meeting is gone
+
+
+@pytest.mark.django_db
+def test_a_closed_account_gets_no_event_message_and_a_waiting_one_is_skipped():
+    closed = UserFactory(is_active=False)
+    kind = registry.kinds()[0].slug
+    assert reminders_schedule(user=closed, kind=kind, occasion="x:1") is None
+
+    waiting = Reminder.objects.create(
+        user=closed, kind=kind, occasion="x:2", due_at=datetime.now(UTC) - timedelta(minutes=1)
+    )
+    reminders_send_batch()
+
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.skip_reason) == ("skipped", "the account is closed")
