@@ -88,6 +88,16 @@ class User(AbstractBaseUser, PermissionsMixin):
             return DELETED_NAME
         return self.display_name or self.email.split("@")[0]
 
+    @property
+    def masked_email(self) -> str:
+        """The address with most of it hidden, e.g. "p•••@e•••.org", for pages that anyone
+        holding a link can open: enough to recognise one's own, not to learn someone's."""
+        local, _, domain = self.email.partition("@")
+        host, dot, top = domain.rpartition(".")
+        if not host:
+            host, dot, top = domain, "", ""
+        return f"{local[:1]}•••@{host[:1]}•••{dot}{top}"
+
     def get_full_name(self) -> str:
         return self.name
 

@@ -26,7 +26,7 @@ def unsubscribe(request, token):
     return render(
         request,
         "reminders/unsubscribe.html",
-        {"label": kind.label, "done": done, "email": user.email},
+        {"label": kind.label, "done": done, "email": user.masked_email},
     )
 
 

@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from apps.reminders.emails import unsubscribe_token
 from apps.reminders.models import Notification, Reminder, ReminderSetting
 from apps.reminders.selectors import CLAIM_TIMEOUT
 from apps.reminders.services import (
@@ -19,7 +20,7 @@ from apps.reminders.services import (
 )
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.models import Submission
-from tests.factories import ExerciseFactory, SubmissionFactory
+from tests.factories import ExerciseFactory, SubmissionFactory, UserFactory
 from tests.reminders.conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,16 @@ def test_emails_carry_a_one_click_unsubscribe_that_needs_no_login(client, meetin
     assert enrollment.user.reminder_preferences.get(kind="meeting_tomorrow").email is False
     tampered = url.replace(url.split("/")[-2], url.split("/")[-2][:-2] + "xx")
     assert client.post(tampered).status_code == 400
+
+
+def test_the_unsubscribe_page_does_not_show_the_whole_address(client):
+    person = UserFactory(email="pat.participant@example.org")
+    url = reverse("reminders:unsubscribe", args=[unsubscribe_token(person.pk, "exercise_due")])
+
+    for response in (client.get(url), client.post(url)):
+        page = response.content.decode()
+        assert "pat.participant" not in page and "example.org" not in page
+        assert "p•••@e•••.org" in page
 
 
 def test_an_unsubscribed_person_gets_no_more_of_that_kind(meeting):
