@@ -39,3 +39,32 @@ def test_web_addresses_and_site_paths_are_kept(address):
 )
 def test_anything_else_becomes_no_link(address):
     assert web_link(address) == ""
+
+
+@pytest.mark.django_db
+def test_stored_links_that_are_not_web_addresses_are_never_links_on_the_pages(client):
+    from django.urls import reverse
+
+    from apps.courses.models import Course
+    from apps.reminders.models import Notification
+    from tests.factories import ResourceFactory, UserFactory
+
+    person = UserFactory()
+    Notification.objects.create(
+        user=person, title="Read this", body="", url="javascript:alert(document.cookie)"
+    )
+    resource = ResourceFactory(url="javascript:alert(1)", unit__course__is_published=True)
+    client.force_login(person)
+    course: Course = resource.unit.course
+
+    pages = [
+        reverse("reminders:notifications"),
+        reverse("courses:unit", args=[course.slug, resource.unit.number]),
+        reverse("home"),
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert "javascript:" not in response.content.decode(), page
+    assert "Read this" in client.get(pages[0]).content.decode()
+    assert resource.title in client.get(pages[1]).content.decode()
