@@ -452,6 +452,8 @@ def test_submitting_incomplete_answers_lists_problems_next_to_prompts_and_keeps_
     assert submission_of(enrollment, exercise).answers["roles"] == ["Engineer"]
     assert 'name="version" value="2"' in html
     assert not Revision.objects.exists()
+    # Everything on the page is saved, so a reload may open the answer page instead.
+    assert f'data-reload-url="{url("answer", enrollment, exercise)}"' in html
 
 
 def test_item_bounds_read_as_a_rule_or_a_suggestion_as_the_course_set_them(
@@ -560,6 +562,8 @@ def test_submitting_after_the_session_closed_is_refused_with_the_text_kept(
     assert "This session has closed" in text(response)
     assert "I *enjoy* building things.</textarea>" in text(response)
     assert not Revision.objects.exists()
+    # Nothing was saved, so the page stays where a reload posts the text again.
+    assert "data-reload-url" not in text(response)
 
 
 def test_editing_submitted_work_offers_resubmit_and_keeps_the_revision(participant_client, work):
