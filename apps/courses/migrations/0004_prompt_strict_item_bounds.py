@@ -8,7 +8,7 @@ def keep_required_bounds_as_rules(apps, schema_editor):
     """Until now every bound blocked submitting. Optional prompts' bounds become
     suggestions (the point of the change); required prompts keep theirs as rules,
     so nobody's course loosens just by upgrading. Authors can relax them in the
-    admin or with `strict_bounds: false` in the course files."""
+    admin, or by importing course files that leave `strict_bounds` out."""
     Prompt = apps.get_model("courses", "Prompt")
     Prompt.objects.filter(is_required=True).filter(
         Q(min_items__isnull=False) | Q(max_items__isnull=False)
