@@ -108,7 +108,7 @@ class PromptInline(nested_admin.NestedStackedInline):
         ("slug", "is_required"),
         "text",
         "help_text",
-        ("answer", "min_items", "max_items", "timebox_minutes"),
+        ("answer", "min_items", "max_items", "strict_item_bounds", "timebox_minutes"),
         "position",
     ]
     extra = 0

@@ -197,7 +197,17 @@ def _read_resource(r: Reader) -> dict:
 
 def _read_prompt(r: Reader) -> dict:
     r.check_fields(
-        ("slug", "text", "help", "required", "answer", "min_items", "max_items", "timebox_minutes")
+        (
+            "slug",
+            "text",
+            "help",
+            "required",
+            "answer",
+            "min_items",
+            "max_items",
+            "strict_bounds",
+            "timebox_minutes",
+        )
     )
     answer = r.choice("answer", ANSWER_KINDS, "text")
     low, high = r.whole("min_items", minimum=0), r.whole("max_items", minimum=1)
@@ -208,6 +218,9 @@ def _read_prompt(r: Reader) -> dict:
         )
     if low is not None and high is not None and low > high:
         r.fail("max_items", f"is {high}, below min_items ({low})")
+    strict = r.boolean("strict_bounds", False)
+    if strict and low is None and high is None:
+        r.fail("strict_bounds", "only applies with min_items or max_items")
     return {
         "slug": r.slug("slug"),
         "text": r.text("text", required=True),
@@ -216,6 +229,7 @@ def _read_prompt(r: Reader) -> dict:
         "answer": answer,
         "min_items": low,
         "max_items": high,
+        "strict_bounds": strict,
         "timebox_minutes": r.whole("timebox_minutes", minimum=1),
     }
 
@@ -327,6 +341,7 @@ _DEFAULTS = {
     "rubric": None,
     "min_items": None,
     "max_items": None,
+    "strict_bounds": False,
     "timebox_minutes": None,
     "published": True,
     "share_plans": True,

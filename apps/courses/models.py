@@ -218,6 +218,12 @@ class Prompt(models.Model):
     answer = models.CharField(max_length=12, choices=Answer.choices, default=Answer.TEXT)
     min_items = models.PositiveIntegerField(null=True, blank=True)
     max_items = models.PositiveIntegerField(null=True, blank=True)
+    strict_item_bounds = models.BooleanField(
+        "item bounds are a rule",
+        default=False,
+        help_text="Ticked: an answer outside the minimum and maximum cannot be submitted. "
+        "Left clear: they are shown as a suggestion and never block submitting.",
+    )
     timebox_minutes = models.PositiveIntegerField(
         "suggested time box (minutes)", null=True, blank=True
     )
@@ -246,6 +252,15 @@ class Prompt(models.Model):
                 condition=Q(answer__in=["list", "milestones"])
                 | Q(min_items__isnull=True, max_items__isnull=True),
                 name="prompt_item_bounds_only_for_lists",
+            ),
+            # A rule needs a bound to enforce; course files could not say it otherwise.
+            models.CheckConstraint(
+                condition=Q(strict_item_bounds=False)
+                | Q(min_items__isnull=False)
+                | Q(max_items__isnull=False),
+                name="prompt_strict_only_with_item_bounds",
+                violation_error_message="Only a prompt with a minimum or maximum number of "
+                "items can make them a rule.",
             ),
             models.CheckConstraint(
                 condition=Q(timebox_minutes__isnull=True) | Q(timebox_minutes__gte=1),

@@ -389,6 +389,7 @@ def course_to_spec(course: Course) -> dict:
                                 "answer": p.answer,
                                 "min_items": p.min_items,
                                 "max_items": p.max_items,
+                                "strict_bounds": p.strict_item_bounds,
                                 "timebox_minutes": p.timebox_minutes,
                             }
                             for p in e.prompts.all()

@@ -211,6 +211,7 @@ def course_import(*, spec: dict) -> Course:
                         "answer": p["answer"],
                         "min_items": p["min_items"],
                         "max_items": p["max_items"],
+                        "strict_item_bounds": p["strict_bounds"],
                         "timebox_minutes": p["timebox_minutes"],
                     }
                     for p in exercise_spec["prompts"]

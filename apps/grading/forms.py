@@ -27,6 +27,22 @@ def _as_id(value) -> int | None:
     return int(value) if isinstance(value, str) and _ID.match(value) else None
 
 
+def queue_filters(params) -> dict:
+    """The queue's filters in `params`, as selectors.queue takes them; defaults for the rest.
+
+    Values that are not well formed count as left out. An id of something
+    outside the cohort's course is kept and simply matches nothing.
+    """
+    status = params.get("status") or WAITING
+    if status not in _STATUS_VALUES:
+        status = WAITING
+    return {
+        "status": None if status == ANY_STATUS else status,
+        "unit_id": _as_id(params.get("unit")),
+        "exercise_id": _as_id(params.get("exercise")),
+    }
+
+
 def queue_querystring(params) -> str:
     """The queue's filters and page from `params`, safe to carry through links and redirects.
 
@@ -98,13 +114,7 @@ class QueueFilterForm(forms.Form):
     def filters(self) -> dict:
         """The filters to apply: the valid values given, the defaults for the rest."""
         self.is_valid()
-        cleaned = self.cleaned_data
-        status = cleaned.get("status") or WAITING
-        return {
-            "status": None if status == ANY_STATUS else status,
-            "unit_id": _as_id(cleaned.get("unit")),
-            "exercise_id": _as_id(cleaned.get("exercise")),
-        }
+        return queue_filters(self.cleaned_data)
 
     def querystring(self, **extra) -> str:
         """The valid filters as a query string, for links that should come back to this view."""
@@ -116,8 +126,18 @@ class QueueFilterForm(forms.Form):
         return urlencode(values)
 
 
+THEN_NEXT = "next"
+THEN_QUEUE = "queue"
+_PRESS_A_BUTTON = "Press “Save and next” or “Save and back to the queue” to save."
+
+
 class GradeForm(RubricFieldsMixin, forms.Form):
-    """A decision on a submission: one level per rubric criterion, a comment, and which button.
+    """A decision on a submission: one level per rubric criterion, a comment, and where to go next.
+
+    `then` is the button pressed: the next submission of the queue, or the
+    queue itself. A form sent without one (Enter in a field presses the
+    page's hidden first button) saves nothing, so a stray key press never
+    records a decision.
 
     `version` is the submission's version when the page was loaded, so the
     service can tell if someone else acted in between; `revision` (the
@@ -137,11 +157,20 @@ class GradeForm(RubricFieldsMixin, forms.Form):
         "Needed when you return work: say what to revise.",
     )
     decision = forms.ChoiceField(
-        choices=Feedback.Decision.choices,
+        label="Decision",
+        choices=[
+            (Feedback.Decision.ACCEPTED, "Accept"),
+            (Feedback.Decision.RETURNED, "Return for revision"),
+        ],
+        widget=forms.RadioSelect,
         error_messages={
             "required": "Choose “Accept” or “Return for revision”.",
             "invalid_choice": "Choose “Accept” or “Return for revision”.",
         },
+    )
+    then = forms.ChoiceField(
+        choices=[(THEN_NEXT, "Save and next"), (THEN_QUEUE, "Save and back to the queue")],
+        error_messages={"required": _PRESS_A_BUTTON, "invalid_choice": _PRESS_A_BUTTON},
     )
 
     def __init__(self, *args, criteria: list[Criterion], **kwargs):

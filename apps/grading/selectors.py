@@ -17,6 +17,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -201,6 +202,33 @@ def oldest_waiting_pk(
     )
 
 
+def next_in_queue_pk(
+    *,
+    user,
+    cohort: Cohort,
+    after: Submission,
+    status: str | None = WAITING,
+    unit_id: int | None = None,
+    exercise_id: int | None = None,
+) -> int | None:
+    """The submission that follows `after` in the cohort's queue as filtered, if any.
+
+    "Follows" is by the queue's own order, from where `after` stands, whether
+    or not it still matches the filters (grading usually moves it out of the
+    waiting list). Only the cohort's own work counts, and never the grader's.
+    """
+    later = Q(submitted_at__gt=after.submitted_at) | Q(
+        submitted_at=after.submitted_at, pk__gt=after.pk
+    )
+    return (
+        queue(cohort=cohort, status=status, unit_id=unit_id, exercise_id=exercise_id)
+        .filter(later)
+        .exclude(enrollment__user=user)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 # The grading page --------------------------------------------------------------
 
 
@@ -211,7 +239,7 @@ def submission_for_grader(*, user, pk: int) -> Submission:
             .select_related(
                 "enrollment__user",
                 "enrollment__round",
-                "enrollment__placement__cohort",
+                "enrollment__placement__cohort__round",
                 "exercise__unit",
                 "exercise__rubric",
             )

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.courses.selectors import exercise_prompts
 from apps.grading import selectors
-from apps.grading.forms import GradeForm, QueueFilterForm, queue_querystring
+from apps.grading.forms import (
+    THEN_NEXT,
+    GradeForm,
+    QueueFilterForm,
+    queue_filters,
+    queue_querystring,
+)
 from apps.grading.services import grading_give_feedback
 from apps.submissions.models import Feedback, Submission
 from apps.submissions.selectors import latest_revision
@@ -96,12 +102,36 @@ def queue(request, pk):
     return response
 
 
+def _with_query(url: str, querystring: str) -> str:
+    return f"{url}?{querystring}" if querystring else url
+
+
 def _back_to_queue(submission: Submission, querystring: str) -> str:
     cohort = selectors.participant_cohort(submission)
     if cohort is None:
         return reverse("grading:home")
-    url = reverse("grading:queue", args=[cohort.pk])
-    return f"{url}?{querystring}" if querystring else url
+    return _with_query(reverse("grading:queue", args=[cohort.pk]), querystring)
+
+
+def _after_saving(request, submission: Submission, *, then: str, querystring: str) -> str:
+    """Where the grader goes once the decision is saved: the next submission, or the queue.
+
+    The next one comes from the same cohort's queue with the same filters,
+    so it is always work this grader may grade. When nothing follows, the
+    queue says so.
+    """
+    cohort = selectors.participant_cohort(submission)
+    if then == THEN_NEXT and cohort is not None:
+        next_pk = selectors.next_in_queue_pk(
+            user=request.user,
+            cohort=cohort,
+            after=submission,
+            **queue_filters(request.GET),
+        )
+        if next_pk is not None:
+            return _with_query(reverse("grading:grade", args=[next_pk]), querystring)
+        messages.info(request, "That was the last submission in this queue.")
+    return _back_to_queue(submission, querystring)
 
 
 def _saved_message(feedback: Feedback, submission: Submission) -> str:
@@ -160,7 +190,7 @@ def _grade_page(request, submission, *, criteria, querystring, form=None, seen=N
             else _conflict_context(seen=seen, revision=revision, history=history)
         ),
         "queue_url": _back_to_queue(submission, querystring),
-        "form_action": f"{request.path}?{querystring}" if querystring else request.path,
+        "form_action": _with_query(request.path, querystring),
     }
     return render(request, "grading/grade.html", context, status=200 if seen is None else 409)
 
@@ -169,6 +199,9 @@ def _grade_page(request, submission, *, criteria, querystring, form=None, seen=N
 @login_required
 def grade(request, pk):
     """Read the submitted revision, see earlier feedback, and accept or return it.
+
+    Saving goes on to the next submission of the queue the grader came from
+    ("Save and next", filters kept) or back to that queue.
 
     When something changed in the meantime (another grader decided, or the
     participant submitted again), the page comes back saying what, with
@@ -201,4 +234,11 @@ def grade(request, pk):
         form.add_error(None, str(error))
         return _grade_page(request, submission, form=form, **page)
     messages.success(request, _saved_message(feedback, submission))
-    return redirect(_back_to_queue(submission, page["querystring"]))
+    return redirect(
+        _after_saving(
+            request,
+            submission,
+            then=form.cleaned_data["then"],
+            querystring=page["querystring"],
+        )
+    )

@@ -2,7 +2,9 @@
 
 A draft is saved whatever state it is in, so nothing typed is ever lost to a
 validation rule; only its size is bounded. The rules a finished answer must
-meet (required prompts, list bounds, milestone dates) apply at submission.
+meet (required prompts, item bounds the course made strict, milestone dates)
+apply at submission. Item bounds that are not strict are suggestions: the
+form shows them, and they never stop anyone submitting.
 """
 
 from dataclasses import dataclass
@@ -90,8 +92,9 @@ def problems_before_submitting(prompts: list[Prompt], answers: dict) -> list[Ans
         items = _filled_items(prompt, value)
         if not items and not prompt.is_required:
             continue
-        low = max(prompt.min_items or 0, 1 if prompt.is_required else 0)
-        high = prompt.max_items
+        strict = prompt.strict_item_bounds
+        low = max((prompt.min_items or 0) if strict else 0, 1 if prompt.is_required else 0)
+        high = prompt.max_items if strict else None
         noun = "milestone" if prompt.answer == Prompt.Answer.MILESTONES else "item"
         if len(items) < low:
             wanted = f"one {noun}" if low == 1 else f"{low} {noun}s"

@@ -121,8 +121,15 @@ def _page(
     conflict: dict | None = None,
     save_status: str = "",
     editing: bool | None = None,
+    reload_url: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The answer page, with the form holding `answers` (the saved draft when None).
+
+    `reload_url` is for a page drawn in answer to a post whose answers are all
+    saved: answer.js puts it in the address bar, so reloading opens the saved
+    work instead of posting the old form again.
+    """
     submission = work.submission
     revision = selectors.latest_revision(submission=submission)
     if editing is None:
@@ -158,6 +165,7 @@ def _page(
         "storage_key": f"{request.user.pk}:{work.enrollment.round.slug}:{work.exercise.pk}",
         "answer_url": work.url(),
         "preview_url": work.url("preview"),
+        "reload_url": reload_url,
     }
     return render(request, "submissions/answer.html", context, status=status)
 
@@ -306,10 +314,13 @@ def submit(request, round_slug: str, pk: int):
             status=409,
         )
     except SubmissionError as error:
-        version = version_form.base_version
+        version, reload_url = version_form.base_version, ""
         if error.submission is not None:  # the answers were kept as a draft
             work.submission = error.submission
             version = error.submission.version
+            # Reloading must not post this form again: after more autosaves
+            # it would be older than the draft and look like another tab's.
+            reload_url = _after_save_url(work)
         return _page(
             request,
             work,
@@ -318,6 +329,7 @@ def submit(request, round_slug: str, pk: int):
             problems=error.problems,
             error="Not submitted yet. " + str(error),
             editing=True,
+            reload_url=reload_url,
             status=400,
         )
     late = " It was after the due time, so it is marked late." if submission.is_late else ""

@@ -6,7 +6,9 @@
 //   work was saved elsewhere, and the conflict panel it sends is shown;
 // - failed saves keep the text and retry with exponential back-off, and a
 //   copy of unsaved answers is kept in localStorage until the server has them;
-// - list prompts get "Add" and "Remove" buttons, time boxes get a timer.
+// - list prompts get "Add" and "Remove" buttons, time boxes get a timer;
+// - after a refused submit whose answers were kept, the address becomes the
+//   answer page's, so reloading does not post the old form again.
 (function () {
   "use strict";
 
@@ -482,6 +484,12 @@
     each(document.querySelectorAll("[data-timer]"), setupTimer);
     var form = document.querySelector("form[data-answer-form]");
     if (!form) return;
+    if (form.dataset.reloadUrl) {
+      // Drawn in answer to a post whose answers are all saved: a reload should
+      // open the saved work, not send the old form again (which, once autosave
+      // has moved on, would look like a save from another tab).
+      history.replaceState(history.state, "", form.dataset.reloadUrl);
+    }
     each(form.querySelectorAll("[data-js-only]"), function (el) { el.hidden = false; });
     each(form.querySelectorAll("[data-no-js]"), function (el) { el.hidden = true; });
     setupPreviews(form);

@@ -1,4 +1,7 @@
-"""A participant writes the career plan: autosave, reloads, two tabs, a failing server, submit."""
+"""A participant writes the career plan: autosave, reloads, two tabs, a failing server, submit.
+
+Also: item bounds read as suggestions or rules, and a reload after a refused submit.
+"""
 
 import re
 from datetime import date, timedelta
@@ -22,6 +25,7 @@ DEMO_COURSE = settings.BASE_DIR / "demo" / "ai-alignment-fundamentals"
 WHY_FIRST = "Which of these roles would you most like to try out first, and why?"
 ROLES = re.compile(r"What roles could you hold")
 CHEAP_TESTS = re.compile(r"What cheap tests could tell you")
+ASSETS = re.compile(r"What assets do you bring")
 SAVE_TIMEOUT = 15_000
 
 
@@ -126,6 +130,50 @@ def test_drafts_survive_reloads_and_other_tabs_and_a_double_click_submits_once(
     revision = Revision.objects.get()
     assert revision.answers["cheap-tests"] == ["Reproduce one interpretability paper"]
     assert revision.answers["future-roles"][-1] == "Policy analyst"
+
+
+def test_reloading_after_a_refused_submit_shows_the_saved_work_not_a_conflict(
+    live_server, browser_page, career_plan
+):
+    user, enrollment, exercise = career_plan
+    page = browser_page
+    log_in(page, live_server, user)
+    page.goto(answer_url(live_server, enrollment, exercise))
+
+    # "At least ten assets" is a suggestion; "3-5 roles" is a rule.
+    assets = page.get_by_role("group", name=ASSETS)
+    expect(assets.get_by_text("Suggested: at least 10 items", exact=True)).to_be_visible()
+    expect(page.get_by_text("Needs 3-5 items", exact=True)).to_be_visible()
+    for number, asset in enumerate(["Python", "Writing", "Teaching"], start=1):
+        assets.get_by_label(f"Item {number}", exact=True).fill(asset)
+    page.get_by_label(WHY_FIRST).fill("Research engineering.")
+    page.get_by_role("group", name=ROLES).get_by_label("Item 1", exact=True).fill("Engineer")
+    page.get_by_role("button", name="Submit").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("What roles could you hold")
+    expect(summary).to_contain_text("Add at least 3 items; there is 1.")
+    expect(summary).not_to_contain_text("assets")
+    # Typing on, saved by autosave, then a reload.
+    roles = page.get_by_role("group", name=ROLES)
+    roles.get_by_label("Item 2", exact=True).fill("Evaluator")
+    expect(save_status(page)).to_contain_text("All changes saved at", timeout=SAVE_TIMEOUT)
+    page.reload()
+
+    expect(page.get_by_role("region", name="Saved elsewhere")).to_have_count(0)
+    expect(save_status(page)).to_contain_text("Last saved at")
+    expect(page).to_have_url(answer_url(live_server, enrollment, exercise))
+    roles = page.get_by_role("group", name=ROLES)
+    expect(roles.get_by_label("Item 2", exact=True)).to_have_value("Evaluator")
+    expect(page.get_by_label(WHY_FIRST)).to_have_value("Research engineering.")
+
+    # Three assets of the suggested ten go in with the rest.
+    roles.get_by_label("Item 3", exact=True).fill("Field builder")
+    tests = page.get_by_role("group", name=CHEAP_TESTS)
+    tests.get_by_label("Item 1", exact=True).fill("Talk to an evaluator")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("Submitted. Your facilitator can now read it.")).to_be_visible()
+    assert Revision.objects.get().answers["career-capital"] == ["Python", "Writing", "Teaching"]
 
 
 def test_a_failed_save_keeps_the_text_and_retries_until_it_is_saved(

@@ -87,7 +87,8 @@ def test_work_is_drafted_submitted_returned_revised_and_accepted(live_server, br
     page.get_by_role("link", name=re.compile(r"^Grade Pat")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("by Pat")
     page.get_by_label("Comment").fill("Say **how** they differ.")
-    page.get_by_role("button", name="Return for revision").click()
+    page.get_by_role("group", name="Decision").get_by_label("Return for revision").check()
+    page.get_by_role("button", name="Save and back to the queue").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("0 waiting for grading")
 
     # The participant sees the return and the comment, revises and resubmits.
@@ -106,7 +107,8 @@ def test_work_is_drafted_submitted_returned_revised_and_accepted(live_server, br
     page.goto(f"{live_server.url}/grading/cohorts/{cohort.pk}/")
     page.get_by_role("link", name=re.compile(r"^Grade Pat")).click()
     expect(page.get_by_text("Outer: the objective; inner: what the model learns.")).to_be_visible()
-    page.get_by_role("button", name="Accept").click()
+    page.get_by_role("group", name="Decision").get_by_label("Accept").check()
+    page.get_by_role("button", name="Save and back to the queue").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("0 waiting for grading")
 
     # The cohort's progress dashboard shows the exercise accepted for Pat.

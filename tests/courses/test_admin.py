@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from apps.courses.models import Course, Exercise, Resource, Unit
+from apps.courses.models import Course, Exercise, Prompt, Resource, Unit
 from apps.courses.selectors import course_to_spec
 from tests.factories import (
     CourseFactory,
@@ -310,6 +310,31 @@ def test_staff_can_swap_two_prompts_and_edit_them_in_one_save(staff_client, cour
         ("why", "Why first?"),
         ("roles", "Which roles, session 1?"),
     ]
+
+
+def test_staff_can_make_a_prompts_item_bounds_a_rule(staff_client, course):
+    data = form_data(staff_client.get(change_url(course)).content.decode())
+    roles = prefix_of(data, "text", "Which roles, session 1?")
+    assert f"{roles}-strict_item_bounds" not in data  # a suggestion until ticked
+
+    data[f"{roles}-strict_item_bounds"] = ["on"]
+    response = staff_client.post(change_url(course), data)
+
+    assert response.status_code == 302, _errors(response)
+    prompts = Prompt.objects.filter(slug="roles").order_by("exercise__unit__number")
+    assert [p.strict_item_bounds for p in prompts] == [True, False]
+
+
+def test_a_rule_without_item_bounds_is_refused_with_a_message(staff_client, course):
+    before = course_to_spec(course)
+    data = form_data(staff_client.get(change_url(course)).content.decode())
+    data[f"{prefix_of(data, 'text', 'Why, session 1?')}-strict_item_bounds"] = ["on"]
+
+    response = staff_client.post(change_url(course), data)
+
+    assert response.status_code == 200
+    assert "Only a prompt with a minimum or maximum number of items" in response.content.decode()
+    assert course_to_spec(Course.objects.get(pk=course.pk)) == before
 
 
 def test_giving_two_units_the_same_number_shows_an_error_and_saves_nothing(staff_client, course):

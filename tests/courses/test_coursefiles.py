@@ -159,6 +159,27 @@ def test_export_then_import_then_export_gives_identical_files_and_course(tmp_pat
 
 
 @pytest.mark.django_db
+def test_strict_item_bounds_are_written_only_where_set_and_read_back(tmp_path):
+    import_folder(DEMO)
+    career = Exercise.objects.get(slug="career-plan")
+    assert career.prompts.get(slug="future-roles").strict_item_bounds
+    assert not career.prompts.get(slug="career-capital").strict_item_bounds
+
+    export_folder(DEMO_SLUG, tmp_path / "out")
+
+    def flip(data):
+        roles, _, _, assets = data["exercises"][0]["prompts"][:4]
+        assert (roles["strict_bounds"], "strict_bounds" in assets) == (True, False)
+        del roles["strict_bounds"]
+        assets["strict_bounds"] = True
+
+    edit_unit(tmp_path / "out", 5, flip)
+    import_folder(tmp_path / "out")
+    assert not career.prompts.get(slug="future-roles").strict_item_bounds
+    assert career.prompts.get(slug="career-capital").strict_item_bounds
+
+
+@pytest.mark.django_db
 def test_an_exported_course_reads_back_as_the_course_it_came_from(tmp_path):
     course = import_folder(DEMO)
     export_folder(DEMO_SLUG, tmp_path / "out")
@@ -491,6 +512,20 @@ BAD_FILES = [
         "exercises[0].prompts[1].max_items",
         "answer: list",
         id="max-items-on-text",
+    ),
+    pytest.param(
+        _set_prompt(5, 0, 3, strict_bounds="yes"),
+        UNIT[5],
+        "exercises[0].prompts[3].strict_bounds",
+        "must be true or false",
+        id="strict-bounds-not-true-or-false",
+    ),
+    pytest.param(
+        _set_prompt(5, 0, 1, strict_bounds=True),
+        UNIT[5],
+        "exercises[0].prompts[1].strict_bounds",
+        "only applies with min_items or max_items",
+        id="strict-bounds-without-bounds",
     ),
     pytest.param(
         _set_prompt(4, 0, 1, timebox_minutes=0),

@@ -1,6 +1,7 @@
 """The grading page: reading the submitted revision, deciding against the rubric, conflicts."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from tests.factories import (
     LevelFactory,
     PromptFactory,
 )
-from tests.grading import build_course, login, place, submitted
+from tests.grading import SUBMITTED_AT, build_course, login, place, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +38,16 @@ def grade_url(submission, query=""):
     return f"{url}?{query}" if query else url
 
 
-def decision(course, submission, choice, *, levels=((0, 3), (1, 2)), comment="", **extra):
-    """The form data for a decision; `levels` are (criterion index, level position) pairs."""
+def decision(
+    course, submission, choice, *, levels=((0, 3), (1, 2)), comment="", then="queue", **extra
+):
+    """The form data for a decision; `levels` are (criterion index, level position) pairs.
+
+    `then` is the button pressed: "queue" (Save and back to the queue) or "next".
+    """
     data = {
         "decision": choice,
+        "then": then,
         "comment": comment,
         "version": submission.version,
         "revision": submission.revisions.count(),
@@ -135,8 +142,12 @@ def test_rubric_is_a_fieldset_per_criterion_with_labelled_levels_and_points(
     assert f'<label for="id_criterion-{course.criteria[0].pk}_{level.pk}">Fully' in html
     assert '<span class="points">3 points</span>' in html
     assert "<span data-total>0</span> of 6 points" in html
-    assert '<button type="submit" name="decision" value="accepted" class="button">Accept' in html
-    assert 'value="returned" class="button secondary">Return for revision</button>' in html
+    assert "<legend>Decision</legend>" in html
+    assert re.search(r'<input type="radio" name="decision" value="accepted"[^>]*id="(\w+)"', html)
+    assert '<label for="id_decision_0">Accept</label>' in html
+    assert '<label for="id_decision_1">Return for revision</label>' in html
+    assert 'name="then" value="next" class="button">Save and next</button>' in html
+    assert 'value="queue" class="button secondary">Save and back to the queue</button>' in html
 
 
 def test_earlier_feedback_is_listed_with_levels_and_a_safe_comment(
@@ -334,6 +345,113 @@ def test_staff_grading_someone_without_a_cohort_return_to_the_grading_home(staff
     response = staff_client.post(grade_url(work), decision(course, work, "accepted"))
 
     assert response.status_code == 302 and response.url == reverse("grading:home")
+
+
+# Saving and moving on -------------------------------------------------------------------
+
+
+def in_order(course, *names, exercise=None, **fields):
+    """Submitted work by each name, an hour apart, oldest first."""
+    return [
+        submitted(
+            place(course, display_name=name),
+            exercise or course.exercise,
+            at=SUBMITTED_AT + timedelta(hours=hour),
+            **fields,
+        )
+        for hour, name in enumerate(names)
+    ]
+
+
+def test_save_and_next_opens_the_next_submission_with_the_filters_kept(facilitator_client, course):
+    first, second, third = in_order(course, "Ann", "Ben", "Cas")
+    query = f"exercise={course.exercise.pk}&page=1"
+
+    response = facilitator_client.post(
+        grade_url(first, query), decision(course, first, "accepted", then="next"), follow=True
+    )
+
+    assert response.redirect_chain == [(grade_url(second, query), 302)]
+    html = response.content.decode()
+    assert "Plan your career" in html and "by Ben" in html
+    assert "Accepted Ann’s “Plan your career” (4 of 6 points)." in html
+    # The next page keeps the filters for its own "Save and next" and its way back.
+    escaped = query.replace("&", "&amp;")
+    assert f'action="{grade_url(second, escaped)}"' in html
+    assert f'href="{reverse("grading:queue", args=[course.cohort.pk])}?{escaped}"' in html
+
+
+def test_save_and_next_follows_the_queue_order_from_the_work_just_graded(
+    facilitator_client, course
+):
+    first, second, third = in_order(course, "Ann", "Ben", "Cas")
+
+    response = facilitator_client.post(
+        grade_url(second), decision(course, second, "returned", comment="Dates?", then="next")
+    )
+
+    assert response.url == grade_url(third)
+
+
+def test_save_and_next_skips_work_the_filters_leave_out(facilitator_client, course):
+    other = ExerciseFactory(unit=course.exercise.unit, title="Reflect", rubric=None)
+    first = submitted(place(course), course.exercise, at=SUBMITTED_AT)
+    submitted(place(course), other, at=SUBMITTED_AT + timedelta(minutes=30))
+    wanted = submitted(place(course), course.exercise, at=SUBMITTED_AT + timedelta(hours=1))
+    query = f"exercise={course.exercise.pk}"
+
+    response = facilitator_client.post(
+        grade_url(first, query), decision(course, first, "accepted", then="next")
+    )
+
+    assert response.url == grade_url(wanted, query)
+
+
+def test_save_and_next_on_the_last_submission_returns_to_the_queue_saying_so(
+    facilitator_client, course
+):
+    (last,) = in_order(course, "Ann")
+    in_order(course, "Old", status="accepted")  # accepted work is not in the waiting queue
+
+    response = facilitator_client.post(
+        grade_url(last, "status=submitted"),
+        decision(course, last, "accepted", then="next"),
+        follow=True,
+    )
+
+    queue = reverse("grading:queue", args=[course.cohort.pk])
+    assert response.redirect_chain == [(f"{queue}?status=submitted", 302)]
+    html = response.content.decode()
+    assert "Accepted Ann’s “Plan your career”" in html
+    assert "That was the last submission in this queue." in html
+    assert Feedback.objects.get().submission == last
+
+
+def test_save_and_back_to_the_queue_goes_to_the_queue_even_with_work_left(
+    facilitator_client, course
+):
+    first, _ = in_order(course, "Ann", "Ben")
+
+    response = facilitator_client.post(
+        grade_url(first, "status=submitted"), decision(course, first, "accepted", then="queue")
+    )
+
+    queue = reverse("grading:queue", args=[course.cohort.pk])
+    assert response.url == f"{queue}?status=submitted"
+
+
+def test_a_form_sent_without_pressing_a_save_button_saves_nothing(
+    facilitator_client, course, submission
+):
+    data = decision(course, submission, "accepted", then="")
+
+    response = facilitator_client.post(grade_url(submission), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Press “Save and next” or “Save and back to the queue” to save." in html
+    assert not Feedback.objects.exists()
+    assert re.search(r'value="accepted"[^>]*checked', html)  # the choice is still made
 
 
 # Two graders at once --------------------------------------------------------------------

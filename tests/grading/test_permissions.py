@@ -1,5 +1,7 @@
 """Who may open which grading page: every view against the whole matrix of people."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -24,6 +26,7 @@ def world():
         "participant": participant.user,
         "facilitator": course.facilitator.user,
         "other_facilitator": other_facilitator.user,
+        "other_cohort": other_cohort,
     }
 
 
@@ -136,6 +139,61 @@ def test_a_facilitator_of_another_round_cannot_reach_this_round_by_number(client
     login(client, elsewhere.facilitator.user)
     assert client.get(urls(world)["queue"]).status_code == 404
     assert client.get(urls(world)["grade"]).status_code == 404
+
+
+def save_and_next(client, world):
+    """Accept the world's submission with "Save and next"; the response is the redirect."""
+    course, submission = world["course"], world["submission"]
+    data = {"decision": "accepted", "then": "next", "version": submission.version}
+    for index, criterion in enumerate(course.criteria):
+        data[f"criterion-{criterion.pk}"] = course.level(index, 1).pk
+    return client.post(urls(world)["grade"], data)
+
+
+def later_work(world, **place_in) -> Submission:
+    return submitted(
+        place(world["course"], **place_in),
+        world["course"].exercise,
+        at=world["submission"].submitted_at + timedelta(hours=1),
+    )
+
+
+def test_save_and_next_never_opens_another_cohorts_work(client, world):
+    later_work(world, cohort=world["other_cohort"])
+    login(client, world["facilitator"])
+
+    response = save_and_next(client, world)
+
+    assert response.url == urls(world)["queue"]
+    assert Feedback.objects.count() == 1
+
+
+def test_save_and_next_stays_in_the_cohort_even_for_a_facilitator_of_both(client, world):
+    world["other_cohort"].facilitators.add(world["course"].facilitator)
+    later_work(world, cohort=world["other_cohort"])
+    mine = submitted(
+        place(world["course"]),
+        world["course"].exercise,
+        at=world["submission"].submitted_at + timedelta(hours=2),
+    )
+    login(client, world["facilitator"])
+
+    response = save_and_next(client, world)
+
+    assert response.url == reverse("grading:grade", args=[mine.pk])
+
+
+def test_save_and_next_skips_people_who_left_and_the_graders_own_work(staff_client, staff, world):
+    gone = later_work(world)
+    gone.enrollment.status = "dropped"
+    gone.enrollment.save()
+    own = later_work(world)
+    own.enrollment.user = staff
+    own.enrollment.save()
+
+    response = save_and_next(staff_client, world)
+
+    assert response.url == urls(world)["queue"]
 
 
 def test_grading_pages_refuse_other_methods(client, world):

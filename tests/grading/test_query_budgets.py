@@ -15,6 +15,10 @@ pytestmark = pytest.mark.django_db
 HOME_QUERIES = 6  # navigation, is a grader, count, cohorts with their waiting work
 QUEUE_QUERIES = 8  # navigation, cohort, exercises, counts, page, oldest waiting (when not on it)
 GRADE_QUERIES = 10  # nav, submission, rubric (2), revision, feedback with scores (2), prompts
+# Session and user (2); submission, rubric (3); the decision (13: savepoint and release, the
+# locked row, exercise, rubric, criteria, the version bump and re-read, criteria and levels for
+# the maximum, revision, feedback, scores); the next submission of the queue (1).
+SAVE_AND_NEXT_QUERIES = 2 + 3 + 13 + 1
 
 SIZES = [8, 200]
 
@@ -108,3 +112,19 @@ def test_the_default_queue_finds_the_oldest_waiting_work_on_its_own_page(
         response = client.get(reverse("grading:queue", args=[course.cohort.pk]))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_save_and_next_query_count_is_fixed(client, django_assert_max_num_queries, size):
+    course = crowded(size)
+    work = submitted(place(course), course.exercise, at=SUBMITTED_AT - timedelta(days=1))
+    login(client, course.facilitator.user)
+    data = {"decision": "accepted", "then": "next", "version": work.version}
+    for index, criterion in enumerate(course.criteria):
+        data[f"criterion-{criterion.pk}"] = course.level(index, 1).pk
+
+    with django_assert_max_num_queries(SAVE_AND_NEXT_QUERIES):
+        response = client.post(f"{reverse('grading:grade', args=[work.pk])}?status=submitted", data)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/grading/submissions/")

@@ -11,7 +11,11 @@ from tests.factories import EnrollmentFactory, ExerciseFactory, PromptFactory
 
 
 def plan_exercise(**exercise_fields):
-    """An exercise with one prompt of each kind, the way the demo career plan mixes them."""
+    """An exercise with one prompt of each kind, the way the demo career plan mixes them.
+
+    The roles and milestones keep to their bounds as a rule; the optional
+    "at least 10 assets" is a suggestion.
+    """
     exercise = ExerciseFactory(**exercise_fields)
     PromptFactory(
         exercise=exercise,
@@ -21,6 +25,7 @@ def plan_exercise(**exercise_fields):
         answer=Prompt.Answer.LIST,
         min_items=3,
         max_items=5,
+        strict_item_bounds=True,
     )
     PromptFactory(
         exercise=exercise,
@@ -46,6 +51,7 @@ def plan_exercise(**exercise_fields):
         text="Which milestones?",
         answer=Prompt.Answer.MILESTONES,
         min_items=2,
+        strict_item_bounds=True,
     )
     return exercise
 

@@ -26,6 +26,11 @@ def list_prompt(**fields):
     return prompt(answer=Prompt.Answer.LIST, **fields)
 
 
+def strict_list_prompt(**fields):
+    """A list whose bounds the course made a rule."""
+    return list_prompt(strict_item_bounds=True, **fields)
+
+
 def milestone_prompt(**fields):
     return prompt(answer=Prompt.Answer.MILESTONES, **fields)
 
@@ -119,42 +124,54 @@ def test_a_required_list_without_bounds_needs_one_item():
     assert messages([list_prompt()], {"p": ["", "  "]}) == ["Add at least one item."]
 
 
-def test_a_list_below_its_minimum_says_how_many_are_needed_and_there():
-    prompts = [list_prompt(min_items=3, max_items=5)]
+def test_a_list_below_its_strict_minimum_says_how_many_are_needed_and_there():
+    prompts = [strict_list_prompt(min_items=3, max_items=5)]
     assert messages(prompts, {"p": []}) == ["Add at least 3 items."]
     assert messages(prompts, {"p": ["a"]}) == ["Add at least 3 items; there is 1."]
     assert messages(prompts, {"p": ["a", "b"]}) == ["Add at least 3 items; there are 2."]
 
 
 @pytest.mark.parametrize("count", [3, 4, 5])
-def test_a_list_within_its_bounds_passes(count):
-    assert messages([list_prompt(min_items=3, max_items=5)], {"p": ["x"] * count}) == []
+def test_a_list_within_its_strict_bounds_passes(count):
+    assert messages([strict_list_prompt(min_items=3, max_items=5)], {"p": ["x"] * count}) == []
 
 
-def test_a_list_above_its_maximum_says_so():
-    assert messages([list_prompt(min_items=3, max_items=5)], {"p": ["x"] * 6}) == [
+def test_a_list_above_its_strict_maximum_says_so():
+    assert messages([strict_list_prompt(min_items=3, max_items=5)], {"p": ["x"] * 6}) == [
         "Keep to at most 5 items; there are 6."
     ]
 
 
 def test_blank_items_do_not_count_towards_the_bounds():
-    assert messages([list_prompt(min_items=2)], {"p": ["a", " ", "", "b"]}) == []
-    assert messages([list_prompt(max_items=1)], {"p": ["a", " ", ""]}) == []
+    assert messages([strict_list_prompt(min_items=2)], {"p": ["a", " ", "", "b"]}) == []
+    assert messages([strict_list_prompt(max_items=1)], {"p": ["a", " ", ""]}) == []
 
 
-def test_an_optional_list_left_empty_passes_but_once_started_keeps_its_bounds():
-    prompts = [list_prompt(is_required=False, min_items=10)]
+def test_an_optional_list_left_empty_passes_but_once_started_keeps_its_strict_bounds():
+    prompts = [strict_list_prompt(is_required=False, min_items=10)]
     assert messages(prompts, {"p": []}) == []
     assert messages(prompts, {"p": ["one"]}) == ["Add at least 10 items; there is 1."]
 
 
+@pytest.mark.parametrize("required", [True, False])
+def test_bounds_that_are_only_suggested_never_block_submitting(required):
+    prompts = [list_prompt(is_required=required, min_items=10, max_items=12)]
+    assert messages(prompts, {"p": ["one", "two", "three"]}) == []
+    assert messages(prompts, {"p": ["x"] * 20}) == []
+
+
+def test_a_required_list_with_suggested_bounds_still_needs_one_item():
+    prompts = [list_prompt(min_items=10)]
+    assert messages(prompts, {"p": []}) == ["Add at least one item."]
+
+
 def test_an_exact_count_list_reads_naturally():
-    prompts = [list_prompt(min_items=1, max_items=1)]
+    prompts = [strict_list_prompt(min_items=1, max_items=1)]
     assert messages(prompts, {"p": ["a", "b"]}) == ["Keep to at most one item; there are 2."]
 
 
 def test_milestones_need_a_title_and_a_real_date():
-    prompts = [milestone_prompt(min_items=2)]
+    prompts = [milestone_prompt(min_items=2, strict_item_bounds=True)]
 
     problems = messages(
         prompts,
@@ -176,7 +193,8 @@ def test_milestones_need_a_title_and_a_real_date():
 
 def test_milestones_count_towards_their_bounds_with_their_own_noun():
     assert messages(
-        [milestone_prompt(min_items=2)], {"p": [{"title": "Only one", "date": "2027-03-01"}]}
+        [milestone_prompt(min_items=2, strict_item_bounds=True)],
+        {"p": [{"title": "Only one", "date": "2027-03-01"}]},
     ) == ["Add at least 2 milestones; there is 1."]
 
 
@@ -195,6 +213,6 @@ def test_a_milestone_title_too_long_for_its_row_is_refused_before_submitting():
 
 
 def test_problems_come_in_prompt_order():
-    prompts = [list_prompt(slug="a", min_items=2), text_prompt(slug="b")]
+    prompts = [strict_list_prompt(slug="a", min_items=2), text_prompt(slug="b")]
     cleaned, _ = clean_draft(prompts, {})
     assert [p.prompt for p in problems_before_submitting(prompts, cleaned)] == ["a", "b"]

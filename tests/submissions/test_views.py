@@ -441,13 +441,63 @@ def test_submitting_incomplete_answers_lists_problems_next_to_prompts_and_keeps_
     html = text(response)
     assert response.status_code == 400
     assert "Some answers need attention before submitting." in html
-    assert 'href="#prompt-roles">Question 1</a>: Add at least 3 items; there is 1.' in html
+    assert (
+        '<a href="#prompt-roles">Question 1, “Which roles could you hold?”</a>: '
+        "Add at least 3 items; there is 1."
+    ) in html
     problems = html.index('id="problems-milestones"')
     assert "Milestone 1 needs a title." in html[problems : problems + 300]
     assert 'value="Engineer"' in html
     # The answers were kept as a draft, and the page carries on from that version.
     assert submission_of(enrollment, exercise).answers["roles"] == ["Engineer"]
     assert 'name="version" value="2"' in html
+    assert not Revision.objects.exists()
+    # Everything on the page is saved, so a reload may open the answer page instead.
+    assert f'data-reload-url="{url("answer", enrollment, exercise)}"' in html
+
+
+def test_item_bounds_read_as_a_rule_or_a_suggestion_as_the_course_set_them(
+    participant_client, work
+):
+    enrollment, exercise = work
+
+    html = text(participant_client.get(url("answer", enrollment, exercise)))
+
+    assert '<span class="badge">Needs 3-5 items</span>' in html
+    assert '<span class="badge">Suggested: at least 10 items</span>' in html
+    assert '<span class="badge">Needs at least 2 milestones</span>' in html
+
+
+def test_an_optional_list_with_fewer_items_than_suggested_is_submitted(participant_client, work):
+    enrollment, exercise = work
+    answers = complete_answers() | {"assets": ["Python", "Writing", "Teaching"]}
+
+    response = participant_client.post(
+        url("submit", enrollment, exercise), as_post(answers, 1), follow=True
+    )
+
+    assert "Submitted. Your facilitator can now read it." in text(response)
+    assert Revision.objects.get().answers["assets"] == ["Python", "Writing", "Teaching"]
+
+
+def test_a_strict_bound_on_an_optional_list_blocks_once_it_is_started_and_keeps_the_items(
+    participant_client, work
+):
+    enrollment, exercise = work
+    exercise.prompts.filter(slug="assets").update(strict_item_bounds=True)
+    answers = complete_answers() | {"assets": ["Python", "Writing", "Teaching"]}
+
+    response = participant_client.post(url("submit", enrollment, exercise), as_post(answers, 1))
+
+    html = text(response)
+    assert response.status_code == 400
+    assert (
+        '<a href="#prompt-assets">Question 3, “What assets do you bring?”</a>: '
+        "Add at least 10 items; there are 3."
+    ) in html
+    assert '<span class="badge">If answered, needs at least 10 items</span>' in html
+    assert 'value="Teaching"' in html
+    assert submission_of(enrollment, exercise).answers["assets"] == answers["assets"]
     assert not Revision.objects.exists()
 
 
@@ -512,6 +562,8 @@ def test_submitting_after_the_session_closed_is_refused_with_the_text_kept(
     assert "This session has closed" in text(response)
     assert "I *enjoy* building things.</textarea>" in text(response)
     assert not Revision.objects.exists()
+    # Nothing was saved, so the page stays where a reload posts the text again.
+    assert "data-reload-url" not in text(response)
 
 
 def test_editing_submitted_work_offers_resubmit_and_keeps_the_revision(participant_client, work):
