@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import DataExport
 from apps.certificates.models import Certificate, CompletionRule
-from apps.cohorts.models import Attendance, CalendarFeed, Meeting
+from apps.cohorts.models import Attendance, CalendarFeed, Change, Meeting, Switch
 from apps.courses.models import Prompt
 from apps.grouping.models import GroupingPreference, GroupingRun, GroupingSettings
 from apps.reminders.emails import unsubscribe_token
@@ -34,6 +34,7 @@ from tests.factories import (
     PlacementFactory,
     PromptFactory,
     ResourceFactory,
+    UnitFactory,
     UserFactory,
 )
 from tests.grading import SUBMITTED_AT, build_course, place, submitted
@@ -188,6 +189,27 @@ def build_site(*, outbox) -> Site:
 
     draft = CohortFactory(round=round, published_at=None, name="Draft cohort")
     newcomer = PlacementFactory(cohort=draft, enrollment__status="accepted").enrollment
+    # A meeting still to come, moved once, for the meeting page and the history.
+    later = Meeting.objects.create(
+        cohort=cohort,
+        unit=UnitFactory(course=round.course, number=2, title="Next steps"),
+        starts_at=DURING_REVIEWS + timedelta(days=2),
+        ends_at=DURING_REVIEWS + timedelta(days=2, minutes=90),
+        sequence=1,
+    )
+    Change.objects.create(
+        round=round,
+        kind=Change.Kind.MOVE,
+        cohort=cohort,
+        meeting=later,
+        actor=course.facilitator.user,
+        reason="Away that evening",
+        starts_before=later.starts_at - timedelta(days=1),
+        starts_after=later.starts_at,
+    )
+    Switch.objects.create(
+        enrollment=members[3], from_cohort=cohort, to_cohort=draft, status="declined"
+    )
     GroupingRun.objects.create(round=round, status=GroupingRun.Status.RUNNING, progress=40)
 
     reminder = Reminder.objects.create(
@@ -289,6 +311,10 @@ def build_site(*, outbox) -> Site:
     add("cohorts:list", user=lead)
     add("cohorts:detail", cohort.pk, user=lead)
     add("cohorts:attendance", cohort.pk, meeting.pk, user=lead)
+    add("cohorts:meeting", cohort.pk, later.pk, user=lead)
+    add(
+        "cohorts:meeting_check", cohort.pk, later.pk, user=lead, query="?starts_at=2027-04-01T18:00"
+    )
     add("cohorts:move", cohort.pk, participant.pk, user=lead)
     add("cohorts:drop", cohort.pk, participant.pk, user=lead)
     add("grading:home", user=lead)

@@ -24,7 +24,7 @@ class UserAdmin(BaseUserAdmin):
     actions = ["download_personal_data", "delete_accounts"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["display_name", "time_zone"]}),
+        ("Profile", {"fields": ["display_name", "time_zone", "cohort_limit"]}),
         (
             "Permissions",
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

@@ -37,7 +37,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "time_zone"]
+        fields = ["display_name", "time_zone", "cohort_limit"]
         labels = {"display_name": "Your name"}
 
 

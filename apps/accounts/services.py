@@ -46,11 +46,14 @@ def user_ensure(
     return user
 
 
-def user_update_profile(*, user: User, display_name: str, time_zone: str) -> None:
+def user_update_profile(
+    *, user: User, display_name: str, time_zone: str, cohort_limit: int | None = None
+) -> None:
     user.display_name = display_name
     user.time_zone = time_zone
+    user.cohort_limit = cohort_limit
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["display_name", "time_zone"])
+    user.save(update_fields=["display_name", "time_zone", "cohort_limit"])
 
 
 @transaction.atomic

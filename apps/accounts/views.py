@@ -25,10 +25,16 @@ def profile(request):
             user=request.user,
             display_name=form.cleaned_data["display_name"],
             time_zone=form.cleaned_data["time_zone"],
+            cohort_limit=form.cleaned_data["cohort_limit"],
         )
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    # The cohort limit is asked of those who facilitate in some round, and of anyone
+    # who has one already (an admin may have set it).
+    is_facilitator = request.user.enrollments.filter(role="facilitator").exists()
+    return render(
+        request, "accounts/profile.html", {"form": form, "is_facilitator": is_facilitator}
+    )
 
 
 def json_download(content: str) -> HttpResponse:

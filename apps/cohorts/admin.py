@@ -8,7 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
 from apps.accounts.timezones import timezone_names
-from apps.cohorts.models import Attendance, CalendarFeed, Cohort, Meeting, Placement
+from apps.cohorts.models import (
+    Attendance,
+    CalendarFeed,
+    Change,
+    Cohort,
+    Meeting,
+    Placement,
+    Switch,
+)
 from apps.cohorts.services import (
     CohortError,
     calendar_feed_reset,
@@ -186,13 +194,20 @@ class CohortAdmin(admin.ModelAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
-    list_display = ["unit", "cohort", "round", "starts_at", "ends_at", "is_cancelled"]
+    """Meetings to look up. Moving, cancelling or covering one is done on its cohort's page,
+    which tells the members, raises the calendar SEQUENCE and keeps the history."""
+
+    list_display = ["unit", "cohort", "round", "starts_at", "ends_at", "is_cancelled", "sequence"]
     list_filter = ["is_cancelled", "cohort__round", ("cohort", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["cohort__round__course", "unit"]
-    list_editable = ["is_cancelled"]
     date_hierarchy = "starts_at"
     search_fields = ["cohort__name", "unit__title"]
-    raw_id_fields = ["cohort", "unit"]
+    raw_id_fields = ["cohort", "unit", "substitute"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["starts_at", "ends_at", "is_cancelled", "sequence", "substitute"]
 
     @admin.display(description="round", ordering="cohort__round")
     def round(self, meeting):
@@ -243,3 +258,38 @@ class CalendarFeedAdmin(admin.ModelAdmin):
         for feed in queryset.select_related("user"):
             calendar_feed_reset(user=feed.user)
         self.message_user(request, "The selected calendar links are reset.", messages.SUCCESS)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History kept by the services; admins read it, nobody edits it here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Change)
+class ChangeAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "round", "cohort", "person", "actor", "reason"]
+    list_filter = ["kind", "round"]
+    list_select_related = ["round__course", "cohort", "enrollment__user", "actor"]
+    search_fields = ["enrollment__user__email", "cohort__name", "reason"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="person")
+    def person(self, change):
+        return change.enrollment.user if change.enrollment else ""
+
+
+@admin.register(Switch)
+class SwitchAdmin(ReadOnlyAdmin):
+    list_display = ["requested_at", "person", "from_cohort", "to_cohort", "meeting", "status"]
+    list_filter = ["status", "to_cohort__round"]
+    list_select_related = ["enrollment__user", "from_cohort", "to_cohort", "meeting__unit"]
+    search_fields = ["enrollment__user__email", "to_cohort__name", "from_cohort__name"]
+
+    @admin.display(description="person", ordering="enrollment__user__email")
+    def person(self, switch):
+        return switch.enrollment.user

@@ -2,7 +2,7 @@
 
 Calendar apps poll the feed and match events by UID, so each UID is derived
 from the row it describes and never changes: a meeting that moves keeps its
-UID and the calendar moves it too. All times are written in UTC; the
+UID and the calendar moves it too, told by its SEQUENCE going up. All times are written in UTC; the
 calendar app shows them in the person's own zone.
 """
 
@@ -38,8 +38,13 @@ def meeting_event(
         lines.append(f"Video call: {video_call}")
     if meeting.is_cancelled:
         lines.insert(0, "This meeting is cancelled.")
+    elif meeting.substitute_id:
+        lines.append(f"Led this time by {meeting.substitute.user.name}.")
     return Event.new(
         uid=f"meeting-{meeting.pk}@{domain}",
+        # Calendar apps keep the copy with the highest SEQUENCE for a UID, so a moved or
+        # cancelled meeting replaces the event they hold.
+        sequence=meeting.sequence,
         stamp=stamp,
         start=meeting.starts_at,
         end=meeting.ends_at,

@@ -1,13 +1,15 @@
-"""Forms for the facilitator pages: attendance, moving a participant, filtering by round."""
+"""Forms for the cohort pages: attendance, moving a participant, changing one meeting,
+filtering by round."""
 
 from django import forms
 
-from apps.cohorts.models import Attendance, Cohort, Placement
-from apps.rounds.models import Round
+from apps.cohorts.models import Attendance, Cohort
+from apps.cohorts.selectors import SheetRow
+from apps.rounds.models import Enrollment, Round
 
 
 class AttendanceForm(forms.Form):
-    """One present/absent/excused choice per current member of the cohort.
+    """One present/absent/excused choice per person due at the meeting (visitors too).
 
     Each choice starts from what is already recorded; a member left blank
     keeps having nothing recorded.
@@ -15,7 +17,7 @@ class AttendanceForm(forms.Form):
 
     FIELD_PREFIX = "status_"
 
-    def __init__(self, *args, placements: list[Placement], recorded: dict[int, str], **kwargs):
+    def __init__(self, *args, placements: list[SheetRow], recorded: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
         for placement in placements:
@@ -80,3 +82,53 @@ class RoundFilterForm(forms.Form):
     def __init__(self, *args, rounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
+
+
+class ReasonField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Reason (optional)")
+        kwargs.setdefault(
+            "help_text", "Shown to the cohort's facilitators and kept in its history."
+        )
+        super().__init__(
+            required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), **kwargs
+        )
+
+
+class MeetingMoveForm(forms.Form):
+    """A new start for one meeting, in the viewer's own zone (the page is in it)."""
+
+    starts_at = forms.DateTimeField(
+        label="New start",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": "Choose the new day and time.",
+            "invalid": "Enter a day and a time.",
+        },
+    )
+    reason = ReasonField()
+    confirm = forms.BooleanField(
+        required=False, label="Move it anyway, although not everyone can attend the new time"
+    )
+
+
+class MeetingCancelForm(forms.Form):
+    reason = ReasonField(help_text="Members are told, with this reason.")
+
+
+class MeetingCoverForm(forms.Form):
+    substitute = forms.ModelChoiceField(
+        queryset=Enrollment.objects.none(),
+        required=False,
+        label="Who leads this meeting",
+        empty_label="The cohort's own facilitators",
+    )
+    reason = ReasonField()
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["substitute"].queryset = choices
+        self.fields["substitute"].label_from_instance = lambda e: (
+            f"{e.user.name} ({e.user.time_zone})"
+        )

@@ -113,6 +113,17 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     is_cancelled = models.BooleanField(default=False)
+    # Raised on every change to the meeting, and written as the calendar event's SEQUENCE,
+    # so calendar apps replace the event they hold instead of adding a second one.
+    sequence = models.PositiveIntegerField(default=0)
+    substitute = models.ForeignKey(
+        Enrollment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="covered_meetings",
+        help_text="A facilitator of the round who leads this one meeting instead.",
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -126,6 +137,119 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.cohort}: {self.unit.display_title}"
+
+
+class Switch(models.Model):
+    """A participant's move to another cohort of their round: for good, or for one meeting.
+
+    With ``meeting`` set it is a visit: the person joins that meeting of the other
+    cohort (its discussion of the unit of their own meeting that week) and stays a
+    member of their own cohort. An approved visit makes them one of the meeting's
+    people, for attendance, reminders and their calendar.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="switches")
+    from_cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    to_cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="switches_in")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="visits"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(blank=True, max_length=1000)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment"],
+                condition=Q(status="pending"),
+                name="switch_one_pending_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment", "meeting"],
+                condition=Q(status="approved", meeting__isnull=False),
+                name="visit_once_per_meeting",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_cohort=F("to_cohort")), name="switch_to_another_cohort"
+            ),
+        ]
+
+    def __str__(self):
+        what = "for one meeting" if self.meeting_id else "for good"
+        return f"{self.enrollment.user} to {self.to_cohort} {what} ({self.get_status_display()})"
+
+    @property
+    def is_visit(self) -> bool:
+        return self.meeting_id is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class Change(models.Model):
+    """One change to a running round, kept as its history: what, to whom, by whom and why.
+
+    ``cohort`` is the cohort it happened in (for a switch, the one joined; the one
+    left is ``other_cohort``); a meeting's old and new start times are kept for moves.
+    """
+
+    class Kind(models.TextChoices):
+        MOVE = "move", "Meeting moved"
+        CANCEL = "cancel", "Meeting cancelled"
+        COVER = "cover", "Meeting handed to a substitute"
+        SWITCH = "switch", "Switched cohort"
+        VISIT = "visit", "Joined another cohort for one meeting"
+        LEAVE = "leave", "Left the round"
+        RETURN = "return", "Came back to the round"
+        DEFER = "defer", "Deferred to a later round"
+        LATE = "late", "Placed after publication"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    other_cohort = models.ForeignKey(
+        Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        help_text="The person it is about, if any: who switched, left or was placed or covers.",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True, max_length=1000)
+    starts_before = models.DateTimeField(null=True, blank=True)
+    starts_after = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["cohort", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
 
 
 class Attendance(models.Model):

@@ -1,11 +1,14 @@
-"""Reminders about cohort meetings: the one tomorrow, and attendance nobody recorded."""
+"""Reminders about cohort meetings (the one tomorrow, attendance nobody recorded) and notices
+of changes to a running round (a meeting moved, cancelled or handed over; a switch; someone
+leaving or placed late)."""
 
 from collections import defaultdict
 from datetime import timedelta
 
 from django.urls import reverse
 
-from apps.cohorts.models import Attendance, Cohort, Meeting, Placement
+from apps.cohorts.models import Attendance, Change, Cohort, Meeting, Placement
+from apps.cohorts.selectors import meeting_people
 from apps.courses.models import Exercise, Resource, ResourceCompletion
 from apps.reminders.registry import (
     FACILITATOR,
@@ -181,6 +184,77 @@ def check_attendance_missing(reminders, now):
     return outcomes
 
 
+# A meeting changed ------------------------------------------------------------------
+
+
+def check_meeting_changed(reminders, now):
+    """Sent while the change is the meeting's latest and the person is still due at it."""
+    meetings = Meeting.objects.select_related("cohort__round", "unit", "substitute__user").in_bulk(
+        [_meeting_id(r) for r in reminders]
+    )
+    latest = {}
+    for change in Change.objects.filter(meeting_id__in=meetings).order_by("created_at", "pk"):
+        latest[change.meeting_id] = change
+    # One read per meeting changed, not per person: a batch holds few meetings.
+    due = {pk: {u.pk for u in meeting_people(meeting=m)} for pk, m in meetings.items()}
+    outcomes = {}
+    for reminder in reminders:
+        meeting = meetings.get(_meeting_id(reminder))
+        if meeting is None:
+            outcomes[reminder.pk] = Outcome("the meeting no longer exists")
+        elif int(reminder.occasion.split(":")[2]) != meeting.sequence:
+            outcomes[reminder.pk] = Outcome("a later change to the meeting is announced instead")
+        elif reminder.user_id not in due[meeting.pk]:
+            outcomes[reminder.pk] = Outcome("no longer due at this meeting")
+        elif meeting.ends_at <= now:
+            outcomes[reminder.pk] = Outcome("the meeting is over")
+        else:
+            outcomes[reminder.pk] = Outcome(
+                context={
+                    "meeting": meeting,
+                    "cohort": meeting.cohort,
+                    "change": latest.get(meeting.pk),
+                },
+                url=reverse("cohorts:mine"),
+            )
+    return outcomes
+
+
+# A change in a facilitator's cohort -------------------------------------------------
+
+
+def check_cohort_change(reminders, now):
+    """Always sent while the change is on record: it tells what happened, which stays true."""
+    changes = Change.objects.select_related(
+        "cohort",
+        "other_cohort",
+        "meeting__unit",
+        "meeting__substitute",
+        "enrollment__user",
+        "actor",
+    ).in_bulk([int(r.occasion.split(":")[1]) for r in reminders])
+    outcomes = {}
+    for reminder in reminders:
+        change = changes.get(int(reminder.occasion.split(":")[1]))
+        if change is None:
+            outcomes[reminder.pk] = Outcome("the change is no longer on record")
+            continue
+        meeting = change.meeting
+        covering = (
+            meeting is not None
+            and meeting.substitute is not None
+            and meeting.substitute.user_id == reminder.user_id
+        )
+        if covering:
+            url = reverse("cohorts:attendance", args=[meeting.cohort_id, meeting.pk])
+        elif change.cohort_id:
+            url = reverse("cohorts:detail", args=[change.cohort_id])
+        else:
+            url = reverse("cohorts:list")
+        outcomes[reminder.pk] = Outcome(context={"change": change, "covering": covering}, url=url)
+    return outcomes
+
+
 register(
     Kind(
         slug="meeting_tomorrow",
@@ -199,5 +273,23 @@ register(
         default_hours=12,
         plan=plan_attendance_missing,
         check=check_attendance_missing,
+    )
+)
+register(
+    Kind(
+        slug="meeting_changed",
+        label="A meeting moved, was cancelled or has a substitute",
+        audience=PARTICIPANT,
+        check=check_meeting_changed,
+        hint="Sent as soon as a facilitator changes one of your meetings.",
+    )
+)
+register(
+    Kind(
+        slug="cohort_change",
+        label="Changes in my cohorts",
+        audience=FACILITATOR,
+        check=check_cohort_change,
+        hint="Switches, meetings moved or covered, people leaving or placed late.",
     )
 )

@@ -9,15 +9,26 @@ those querysets is a 404, whether it exists or not.
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from apps.cohorts.models import Attendance, CalendarFeed, Cohort, Meeting, Placement
+from apps.cohorts.models import (
+    Attendance,
+    CalendarFeed,
+    Change,
+    Cohort,
+    Meeting,
+    Placement,
+    Switch,
+)
 from apps.courses.models import Unit
 from apps.rounds import weekgrid
+from apps.rounds.cyclic_week import covers, normalise
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round, RoundUnit
+from apps.rounds.selectors import rounds_led_by
 
 
 def _member_cohort_ids(user) -> QuerySet:
@@ -63,6 +74,22 @@ def availability_covers(*, enrollment: Enrollment, cohort: Cohort) -> bool:
     return weekgrid.covers(intervals, cohort.slot_start, cohort.round.meeting_minutes)
 
 
+def free_at(*, enrollment: Enrollment, intervals, starts_at: datetime, minutes: int) -> bool:
+    """Whether the person's weekly availability holds a meeting at this one instant.
+
+    Availability means local times in the zone it was entered in, as of the round's
+    first week; the instant is read as that zone's weekday and time on its own date,
+    so a meeting in the week the clocks change is judged by the local time people
+    will see.
+    """
+    zone = enrollment.availability_time_zone or enrollment.user.time_zone
+    local = starts_at.astimezone(ZoneInfo(zone))
+    minute = weekgrid.local_to_week_minute(
+        zone, enrollment.round.starts_on, local.weekday(), local.hour * 60 + local.minute
+    )
+    return covers(normalise(intervals), minute, minutes)
+
+
 def slot_label(cohort: Cohort) -> str:
     """The cohort's slot as its anchor zone keeps it, e.g. "Tuesdays 19:00 (Europe/London)"."""
     return f"{calendar.day_name[cohort.weekday]}s {cohort.local_time:%H:%M} ({cohort.time_zone})"
@@ -72,10 +99,57 @@ def slot_label(cohort: Cohort) -> str:
 
 
 def cohorts_visible_to(user) -> QuerySet[Cohort]:
-    """Cohorts a person may run: those they facilitate, or all of them for staff."""
+    """Cohorts a person may run: those they facilitate, every cohort of a round they are
+    lead facilitator of, or all of them for staff."""
     if user.is_staff:
         return Cohort.objects.all()
-    return Cohort.objects.led_by(user)
+    return Cohort.objects.filter(
+        Q(pk__in=Cohort.objects.led_by(user)) | Q(round__in=rounds_led_by(user))
+    )
+
+
+def facilitator_users(*, cohorts) -> list:
+    """The accounts of the cohorts' facilitators still taking part (one query)."""
+    return [
+        link.enrollment.user
+        for link in Cohort.facilitators.through.objects.filter(
+            cohort__in=cohorts, enrollment__status__in=Enrollment.TAKING_PART
+        ).select_related("enrollment__user")
+    ]
+
+
+def visits_to(meeting_ids) -> QuerySet[Switch]:
+    """Approved one-meeting visits to these meetings."""
+    return Switch.objects.filter(meeting_id__in=meeting_ids, status=Switch.Status.APPROVED)
+
+
+def visiting_elsewhere(*, meeting: Meeting) -> QuerySet[Switch]:
+    """Approved visits that take members of the meeting's cohort to another cohort's
+    meeting of the same unit: they are due there, not here."""
+    return Switch.objects.filter(
+        from_cohort_id=meeting.cohort_id,
+        meeting__unit_id=meeting.unit_id,
+        status=Switch.Status.APPROVED,
+    )
+
+
+def meeting_people(*, meeting: Meeting) -> list:
+    """The participants due at a meeting: its members still taking part, less those
+    visiting another cohort that week, plus visitors from other cohorts (two queries)."""
+    away = visiting_elsewhere(meeting=meeting).values("enrollment_id")
+    members = (
+        Placement.objects.filter(
+            cohort_id=meeting.cohort_id, enrollment__status__in=Enrollment.TAKING_PART
+        )
+        .exclude(enrollment_id__in=away)
+        .select_related("enrollment__user")
+    )
+    visitors = (
+        visits_to([meeting.pk])
+        .filter(enrollment__status__in=Enrollment.TAKING_PART)
+        .select_related("enrollment__user")
+    )
+    return [p.enrollment.user for p in members] + [v.enrollment.user for v in visitors]
 
 
 def cohort_list(*, user, round_id: int | None = None) -> QuerySet[Cohort]:
@@ -130,6 +204,8 @@ class FacilitatorView:
     meetings: list[Meeting]
     next_meeting: Meeting | None
     slot: datetime
+    changes: list[Change]
+    pending_switches: list[Switch]
 
 
 def cohort_page(*, cohort: Cohort) -> FacilitatorView:
@@ -153,7 +229,7 @@ def cohort_page(*, cohort: Cohort) -> FacilitatorView:
         )
     )
     meetings = list(
-        cohort.meetings.select_related("unit__course")
+        cohort.meetings.select_related("unit__course", "substitute__user")
         .annotate(
             recorded_count=Count("attendance"),
             present_count=Count(
@@ -171,6 +247,12 @@ def cohort_page(*, cohort: Cohort) -> FacilitatorView:
         meetings=meetings,
         next_meeting=next_meeting,
         slot=_slot_for(cohort, next_meeting),
+        changes=changes_of(cohort=cohort),
+        pending_switches=list(
+            Switch.objects.filter(to_cohort=cohort, status=Switch.Status.PENDING)
+            .select_related("enrollment__user", "from_cohort", "meeting__unit")
+            .order_by("requested_at")
+        ),
     )
 
 
@@ -186,22 +268,137 @@ def _slot_for(cohort: Cohort, next_meeting: Meeting | None) -> datetime:
     return regular_slot(cohort, week_of=max(cohort.round.starts_on, timezone.now().date()))
 
 
-def meeting_for_facilitator(*, user, cohort_pk: int, pk: int) -> Meeting:
+def meeting_for_facilitator(*, user, cohort_pk: int, pk: int, may_cover: bool = False) -> Meeting:
+    """A meeting of a cohort the person runs; with ``may_cover``, also one they cover
+    as its substitute (their only way into that cohort)."""
+    allowed = Q(cohort__in=cohorts_visible_to(user))
+    if may_cover:
+        allowed |= Q(substitute__user=user, substitute__status__in=Enrollment.ELIGIBLE)
     try:
-        return Meeting.objects.select_related("cohort__round__course", "unit__course").get(
-            pk=pk, cohort_id=cohort_pk, cohort__in=cohorts_visible_to(user)
-        )
+        return Meeting.objects.select_related(
+            "cohort__round__course", "unit__course", "substitute__user"
+        ).get(allowed, pk=pk, cohort_id=cohort_pk)
     except Meeting.DoesNotExist:
         raise Http404("No such meeting.") from None
 
 
-def attendance_sheet(*, meeting: Meeting) -> tuple[list[Placement], dict[int, str]]:
-    """The meeting's current members and what has been recorded for each, by enrollment id."""
-    placements = list(members().filter(cohort_id=meeting.cohort_id))
+def meetings_covered_by(*, user) -> QuerySet[Meeting]:
+    """Meetings still to come that the person leads as a substitute."""
+    return (
+        Meeting.objects.filter(
+            substitute__user=user,
+            substitute__status__in=Enrollment.ELIGIBLE,
+            is_cancelled=False,
+            ends_at__gt=timezone.now(),
+        )
+        .select_related("cohort__round__course", "unit")
+        .order_by("starts_at")
+    )
+
+
+@dataclass
+class SheetRow:
+    """One person on an attendance sheet; ``visitor_from`` names a visitor's own cohort."""
+
+    enrollment: Enrollment
+    visitor_from: Cohort | None = None
+
+    @property
+    def enrollment_id(self) -> int:
+        return self.enrollment.pk
+
+
+def attendance_sheet(*, meeting: Meeting) -> tuple[list[SheetRow], dict[int, str]]:
+    """Who is due at the meeting and what has been recorded for each, by enrollment id.
+
+    Members visiting another cohort's meeting that week are left out (their host
+    records them); visitors from other cohorts are added, after the members.
+    """
+    away = visiting_elsewhere(meeting=meeting).values("enrollment_id")
+    rows = [
+        SheetRow(placement.enrollment)
+        for placement in members()
+        .filter(cohort_id=meeting.cohort_id)
+        .exclude(enrollment_id__in=away)
+    ]
+    visits = (
+        visits_to([meeting.pk])
+        .exclude(enrollment__status__in=Enrollment.GONE)
+        .select_related("enrollment__user", "from_cohort")
+        .order_by("enrollment__user__display_name", "enrollment__user__email")
+    )
+    rows += [SheetRow(visit.enrollment, visit.from_cohort) for visit in visits]
     recorded = dict(
         Attendance.objects.filter(meeting=meeting).values_list("enrollment_id", "status")
     )
-    return placements, recorded
+    return rows, recorded
+
+
+@dataclass
+class Absent:
+    """Someone whose availability does not hold a proposed meeting time."""
+
+    enrollment: Enrollment
+    role: str
+    could_before: bool
+
+
+def move_check(*, meeting: Meeting, starts_at: datetime) -> list[Absent]:
+    """Who due at the meeting could not attend it at ``starts_at`` (the live check).
+
+    Facilitators (or the substitute) and participants, each saying whether the
+    meeting's present time suits them. Four queries.
+    """
+    sheet, _ = attendance_sheet(meeting=meeting)
+    people = [(row.enrollment, "participant") for row in sheet]
+    if meeting.substitute_id:
+        people.insert(0, (meeting.substitute, "substitute"))
+    else:
+        leads = Enrollment.objects.filter(facilitated_cohorts=meeting.cohort_id).eligible()
+        people[:0] = [(lead, "facilitator") for lead in leads.select_related("user", "round")]
+    ids = [enrollment.pk for enrollment, _ in people]
+    intervals: dict[int, list] = {pk: [] for pk in ids}
+    for owner, start, end in AvailabilitySlot.objects.filter(enrollment_id__in=ids).values_list(
+        "enrollment_id", "start", "end"
+    ):
+        intervals[owner].append((start, end))
+    minutes = int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)
+    absent = []
+    for enrollment, role in people:
+        enrollment.round = meeting.cohort.round
+
+        def free(moment, enrollment=enrollment):
+            return free_at(
+                enrollment=enrollment,
+                intervals=intervals[enrollment.pk],
+                starts_at=moment,
+                minutes=minutes,
+            )
+
+        if not free(starts_at):
+            absent.append(Absent(enrollment, role, free(meeting.starts_at)))
+    return absent
+
+
+def substitute_choices(*, cohort: Cohort) -> QuerySet[Enrollment]:
+    """The round's facilitators who could cover one of the cohort's meetings."""
+    return (
+        Enrollment.objects.filter(round_id=cohort.round_id)
+        .facilitators()
+        .eligible()
+        .exclude(facilitated_cohorts=cohort)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+    )
+
+
+def changes_of(*, cohort: Cohort, limit: int = 50) -> list[Change]:
+    """The cohort's history, newest first: what changed, to whom, by whom and why."""
+    return list(
+        Change.objects.filter(Q(cohort=cohort) | Q(other_cohort=cohort))
+        .select_related("cohort", "other_cohort", "meeting__unit", "enrollment__user", "actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def member_for_facilitator(*, cohort: Cohort, enrollment_pk: int) -> Enrollment:
@@ -331,14 +528,30 @@ def calendar_meetings(*, user) -> QuerySet[Meeting]:
     """Every meeting of the published cohorts the person is in or leads, cancelled ones too.
 
     Cancelled meetings stay in the feed, marked as such, so that calendars
-    which already hold them learn of the cancellation.
+    which already hold them learn of the cancellation. A one-meeting visit puts
+    the host's meeting in the feed instead of the person's own cohort's meeting
+    of that unit; a meeting the person covers as a substitute is in it too.
     """
+    mine = Enrollment.objects.filter(user=user).participants().current()
+    visits = Switch.objects.filter(enrollment__in=mine, status=Switch.Status.APPROVED).exclude(
+        meeting=None
+    )
+    skipped = Meeting.objects.filter(
+        Exists(
+            visits.filter(
+                from_cohort_id=OuterRef("cohort_id"), meeting__unit_id=OuterRef("unit_id")
+            )
+        )
+    )
     return (
         Meeting.objects.filter(cohort__published_at__isnull=False)
         .filter(
-            Q(cohort_id__in=_member_cohort_ids(user)) | Q(cohort__in=Cohort.objects.led_by(user))
+            (Q(cohort_id__in=_member_cohort_ids(user)) & ~Q(pk__in=skipped))
+            | Q(cohort__in=Cohort.objects.led_by(user))
+            | Q(pk__in=visits.values("meeting_id"))
+            | Q(substitute__user=user, substitute__status__in=Enrollment.ELIGIBLE)
         )
-        .select_related("cohort__round__course", "unit__course")
+        .select_related("cohort__round__course", "unit__course", "substitute__user")
         .annotate(viewer_leads=Exists(Cohort.objects.led_by(user).filter(pk=OuterRef("cohort_id"))))
         .order_by("starts_at", "pk")
     )

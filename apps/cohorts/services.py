@@ -12,12 +12,20 @@ from apps.accounts.timezones import is_valid_timezone
 from apps.cohorts.models import (
     Attendance,
     CalendarFeed,
+    Change,
     Cohort,
     Meeting,
     Placement,
     new_calendar_token,
 )
-from apps.cohorts.selectors import availability_covers
+from apps.cohorts.selectors import (
+    attendance_sheet,
+    availability_covers,
+    facilitator_users,
+    meeting_people,
+)
+from apps.reminders.models import Reminder
+from apps.reminders.services import reminders_schedule
 from apps.rounds import weekgrid
 from apps.rounds.models import Enrollment, Round
 
@@ -79,6 +87,12 @@ def meetings_schedule(*, cohort: Cohort) -> list[Meeting]:
     """
     now = timezone.now()
     length = timedelta(minutes=cohort.round.meeting_minutes)
+    # A meeting moved on its own stays where its facilitator put it.
+    moved_alone = set(
+        Change.objects.filter(meeting__cohort=cohort, kind=Change.Kind.MOVE).values_list(
+            "meeting_id", flat=True
+        )
+    )
     meetings = []
     for entry in cohort.round.schedule.select_related("unit"):
         starts_at = weekgrid.occurrence(
@@ -95,9 +109,17 @@ def meetings_schedule(*, cohort: Cohort) -> list[Meeting]:
         moved = (meeting.starts_at, meeting.ends_at) != (starts_at, starts_at + length)
         # Only a meeting still to come moves, and never into the past: people
         # cannot attend a meeting that has already happened.
-        if not created and moved and meeting.starts_at > now and starts_at > now:
+        if (
+            not created
+            and moved
+            and meeting.pk not in moved_alone
+            and meeting.starts_at > now
+            and starts_at > now
+        ):
             meeting.starts_at, meeting.ends_at = starts_at, starts_at + length
-            meeting.save(update_fields=["starts_at", "ends_at"])
+            meeting.sequence += 1
+            meeting.save(update_fields=["starts_at", "ends_at", "sequence"])
+            _forget_planned_reminders(meeting)
         meetings.append(meeting)
     return meetings
 
@@ -234,7 +256,9 @@ def enrollment_drop(*, enrollment: Enrollment, by: User | None) -> Enrollment:
 def attendance_record(
     *, meeting: Meeting, statuses: Mapping[int, str], by: User | None
 ) -> list[Attendance]:
-    """Record present, absent or excused for members of the meeting's cohort, in one go.
+    """Record present, absent or excused for the people due at the meeting, in one go.
+
+    They are the cohort's members and any visitors from other cohorts that week.
 
     `statuses` maps enrollment ids to an Attendance.Status value; members left
     out keep what was recorded for them before. Before a meeting starts only
@@ -245,16 +269,11 @@ def attendance_record(
     valid = set(Attendance.Status.values)
     if any(status not in valid for status in statuses.values()):
         raise CohortError("Attendance is present, absent or excused.")
-    members = set(
-        Placement.objects.filter(cohort_id=meeting.cohort_id)
-        .current()
-        .values_list("enrollment_id", flat=True)
-    )
-    strangers = set(statuses) - members
+    due = {row.enrollment_id for row in attendance_sheet(meeting=meeting)[0]}
+    strangers = set(statuses) - due
     if strangers:
         raise CohortError(
-            "Someone in this list is no longer a member of the cohort; reload the page and "
-            "try again."
+            "Someone in this list is no longer due at this meeting; reload the page and try again."
         )
     if meeting.starts_at > timezone.now() and any(
         status != Attendance.Status.EXCUSED for status in statuses.values()
@@ -272,6 +291,180 @@ def attendance_record(
         unique_fields=["meeting", "enrollment"],
         update_fields=["status", "recorded_by", "recorded_at"],
     )
+
+
+# History and notices -----------------------------------------------------------------
+
+
+def change_record(
+    *,
+    kind: str,
+    round: Round,
+    by: User | None,
+    cohort: Cohort | None = None,
+    other_cohort: Cohort | None = None,
+    meeting: Meeting | None = None,
+    enrollment: Enrollment | None = None,
+    reason: str = "",
+    starts_before=None,
+    starts_after=None,
+) -> Change:
+    """Keep a change in the round's history and tell the facilitators of the cohorts it touches.
+
+    The person who made the change is not told of it.
+    """
+    change = Change.objects.create(
+        kind=kind,
+        round=round,
+        cohort=cohort,
+        other_cohort=other_cohort,
+        meeting=meeting,
+        enrollment=enrollment,
+        actor=by,
+        reason=reason.strip(),
+        starts_before=starts_before,
+        starts_after=starts_after,
+    )
+    cohorts = [c for c in (cohort, other_cohort) if c is not None]
+    told = facilitator_users(cohorts=cohorts)
+    if meeting is not None and meeting.substitute_id:
+        told.append(meeting.substitute.user)
+    for user in {u.pk: u for u in told}.values():
+        if by is None or user.pk != by.pk:
+            reminders_schedule(
+                user=user, kind="cohort_change", occasion=f"change:{change.pk}", round=round
+            )
+    return change
+
+
+def _forget_planned_reminders(meeting: Meeting) -> None:
+    """Drop the meeting's reminders not yet sent, so planning makes them anew for its new time.
+
+    Planning makes one row per person and occasion; the rows it made for the old time
+    would otherwise go out then.
+    """
+    Reminder.objects.filter(
+        occasion__in=[f"meeting:{meeting.pk}", f"attendance:{meeting.pk}"],
+        status=Reminder.Status.PENDING,
+    ).delete()
+
+
+def _tell_members(meeting: Meeting) -> None:
+    """Tell everyone due at the meeting what has changed, once per change (its sequence)."""
+    for user in meeting_people(meeting=meeting):
+        reminders_schedule(
+            user=user,
+            kind="meeting_changed",
+            occasion=f"meeting:{meeting.pk}:{meeting.sequence}",
+            round=meeting.cohort.round,
+        )
+
+
+def _changeable(meeting: Meeting) -> Meeting:
+    """The meeting, locked, if it can still change: not started, not cancelled."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.starts_at <= timezone.now():
+        raise CohortError("This meeting has already started, so it can no longer be changed.")
+    if meeting.is_cancelled:
+        raise CohortError("This meeting is cancelled.")
+    return meeting
+
+
+@transaction.atomic
+def meeting_move(*, meeting: Meeting, starts_at, by: User | None, reason: str = "") -> Meeting:
+    """Move one meeting to another time, keeping its length; the others stay at the slot.
+
+    Calendar apps see the same event with a higher SEQUENCE, and the meeting's
+    reminders are planned again for its new time.
+    """
+    cohort = meeting.cohort
+    meeting = _changeable(meeting)
+    if starts_at <= timezone.now():
+        raise CohortError("Pick a time that is still to come.")
+    if starts_at == meeting.starts_at:
+        raise CohortError("The meeting is already at that time.")
+    before = meeting.starts_at
+    length = meeting.ends_at - meeting.starts_at
+    meeting.starts_at, meeting.ends_at = starts_at, starts_at + length
+    meeting.sequence += 1
+    meeting.save(update_fields=["starts_at", "ends_at", "sequence"])
+    _forget_planned_reminders(meeting)
+    meeting.cohort = cohort
+    change_record(
+        kind=Change.Kind.MOVE,
+        round=cohort.round,
+        cohort=cohort,
+        meeting=meeting,
+        by=by,
+        reason=reason,
+        starts_before=before,
+        starts_after=starts_at,
+    )
+    _tell_members(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str = "") -> Meeting:
+    """Cancel one meeting (a holiday, say). It stays in calendars, marked cancelled."""
+    cohort = meeting.cohort
+    meeting = _changeable(meeting)
+    meeting.is_cancelled = True
+    meeting.sequence += 1
+    meeting.save(update_fields=["is_cancelled", "sequence"])
+    meeting.cohort = cohort
+    change_record(
+        kind=Change.Kind.CANCEL,
+        round=cohort.round,
+        cohort=cohort,
+        meeting=meeting,
+        by=by,
+        reason=reason,
+        starts_before=meeting.starts_at,
+    )
+    _tell_members(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cover(
+    *, meeting: Meeting, substitute: Enrollment | None, by: User | None, reason: str = ""
+) -> Meeting:
+    """Hand one meeting to a substitute facilitator of the round, or take it back (None).
+
+    The substitute sees the cohort for that meeting only: its attendance sheet and
+    the event in their calendar.
+    """
+    cohort = meeting.cohort
+    meeting = _changeable(meeting)
+    if substitute is not None:
+        if (
+            not substitute.is_facilitator
+            or substitute.round_id != cohort.round_id
+            or substitute.is_gone
+        ):
+            raise CohortError("A substitute must be a facilitator of this round.")
+        if cohort.facilitators.filter(pk=substitute.pk).exists():
+            raise CohortError(f"{substitute.user.name} already facilitates {cohort.name}.")
+    if meeting.substitute_id == (substitute.pk if substitute else None):
+        raise CohortError("Nothing to change: that is already who leads this meeting.")
+    previous = meeting.substitute
+    meeting.substitute = substitute
+    meeting.sequence += 1
+    meeting.save(update_fields=["substitute", "sequence"])
+    meeting.cohort = cohort
+    change_record(
+        kind=Change.Kind.COVER,
+        round=cohort.round,
+        cohort=cohort,
+        meeting=meeting,
+        enrollment=substitute or previous,
+        by=by,
+        reason=reason,
+        starts_before=meeting.starts_at,
+    )
+    _tell_members(meeting)
+    return meeting
 
 
 def calendar_feed_ensure(*, user: User) -> CalendarFeed:

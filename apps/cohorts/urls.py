@@ -13,6 +13,8 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.cohort_detail, name="detail"),
     path("<int:pk>/meetings/<int:meeting_pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/meetings/<int:meeting_pk>/change/", views.meeting_change, name="meeting"),
+    path("<int:pk>/meetings/<int:meeting_pk>/check/", views.meeting_check, name="meeting_check"),
     path("<int:pk>/members/<int:enrollment_pk>/move/", views.move_participant, name="move"),
     path("<int:pk>/members/<int:enrollment_pk>/drop/", views.drop_participant, name="drop"),
 ]

@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from apps.cohorts import selectors
 from apps.cohorts.calendar import build_calendar
-from apps.cohorts.forms import AttendanceForm, MoveForm, RoundFilterForm
+from apps.cohorts.forms import (
+    AttendanceForm,
+    MeetingCancelForm,
+    MeetingCoverForm,
+    MeetingMoveForm,
+    MoveForm,
+    RoundFilterForm,
+)
 from apps.cohorts.services import (
     CohortError,
     UnavailableSlotError,
@@ -21,6 +28,9 @@ from apps.cohorts.services import (
     calendar_feed_reset,
     cohort_move_participant,
     enrollment_drop,
+    meeting_cancel,
+    meeting_cover,
+    meeting_move,
 )
 
 COHORTS_PER_PAGE = 25
@@ -96,7 +106,12 @@ def cohort_list(request):
     return render(
         request,
         "cohorts/cohort_list.html",
-        {"page": page, "filter_form": filter_form, "chosen_round": chosen},
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "chosen_round": chosen,
+            "covered": selectors.meetings_covered_by(user=request.user),
+        },
     )
 
 
@@ -110,13 +125,18 @@ def cohort_detail(request, pk):
             return redirect("cohorts:mine")
         raise
     return render(
-        request, "cohorts/cohort_detail.html", {"page": selectors.cohort_page(cohort=cohort)}
+        request,
+        "cohorts/cohort_detail.html",
+        {"page": selectors.cohort_page(cohort=cohort), "now": timezone.now()},
     )
 
 
 @login_required
 def attendance(request, pk, meeting_pk):
-    meeting = selectors.meeting_for_facilitator(user=request.user, cohort_pk=pk, pk=meeting_pk)
+    meeting = selectors.meeting_for_facilitator(
+        user=request.user, cohort_pk=pk, pk=meeting_pk, may_cover=True
+    )
+    runs_cohort = selectors.cohorts_visible_to(request.user).filter(pk=pk).exists()
     placements, recorded = selectors.attendance_sheet(meeting=meeting)
     form = AttendanceForm(request.POST or None, placements=placements, recorded=recorded)
     if request.method == "POST" and form.is_valid():
@@ -129,12 +149,15 @@ def attendance(request, pk, meeting_pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Attendance for {meeting.unit.display_title} is saved.")
+            if not runs_cohort:
+                return redirect("cohorts:list")
             return redirect(meeting.cohort.get_absolute_url())
     context = {
         "meeting": meeting,
         "cohort": meeting.cohort,
         "form": form,
         "has_started": meeting.starts_at <= timezone.now(),
+        "runs_cohort": runs_cohort,
     }
     return render(request, "cohorts/attendance.html", context)
 
@@ -191,4 +214,85 @@ def drop_participant(request, pk, enrollment_pk):
         request,
         "cohorts/drop.html",
         {"cohort": cohort, "enrollment": enrollment, "error": error},
+    )
+
+
+@login_required
+def meeting_change(request, pk, meeting_pk):
+    """Move, cancel or hand over one meeting; the other meetings keep the weekly slot."""
+    meeting = selectors.meeting_for_facilitator(user=request.user, cohort_pk=pk, pk=meeting_pk)
+    cohort = meeting.cohort
+    action = request.POST.get("action") if request.method == "POST" else None
+    data = {"move": None, "cancel": None, "cover": None}
+    if action in data:
+        data[action] = request.POST
+    move_form = MeetingMoveForm(
+        data["move"], initial={"starts_at": timezone.localtime(meeting.starts_at)}
+    )
+    cancel_form = MeetingCancelForm(data["cancel"])
+    cover_form = MeetingCoverForm(
+        data["cover"],
+        choices=selectors.substitute_choices(cohort=cohort),
+        initial={"substitute": meeting.substitute_id},
+    )
+    absent = None
+    form = {"move": move_form, "cancel": cancel_form, "cover": cover_form}.get(action)
+    if form is not None and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if action == "move":
+                starts_at = form.cleaned_data["starts_at"]
+                absent = selectors.move_check(meeting=meeting, starts_at=starts_at)
+                if absent and not form.cleaned_data["confirm"]:
+                    raise CohortError(
+                        "Not everyone can attend the new time; tick the box to move it anyway."
+                    )
+                meeting_move(meeting=meeting, starts_at=starts_at, by=request.user, reason=reason)
+                done = "moved; its members are told"
+            elif action == "cancel":
+                meeting_cancel(meeting=meeting, by=request.user, reason=reason)
+                done = "cancelled; its members are told"
+            else:
+                substitute = form.cleaned_data["substitute"]
+                meeting_cover(
+                    meeting=meeting, substitute=substitute, by=request.user, reason=reason
+                )
+                done = (
+                    f"handed to {substitute.user.name}"
+                    if substitute
+                    else "back with the cohort's facilitators"
+                )
+        except CohortError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"The meeting for {meeting.unit.display_title} is {done}.")
+            return redirect(cohort.get_absolute_url())
+    context = {
+        "meeting": meeting,
+        "cohort": cohort,
+        "move_form": move_form,
+        "cancel_form": cancel_form,
+        "cover_form": cover_form,
+        "absent": absent,
+        "is_over": meeting.starts_at <= timezone.now(),
+    }
+    return render(request, "cohorts/meeting_change.html", context)
+
+
+@login_required
+@require_safe
+def meeting_check(request, pk, meeting_pk):
+    """The live check: who could not attend the meeting at the time in the query."""
+    meeting = selectors.meeting_for_facilitator(user=request.user, cohort_pk=pk, pk=meeting_pk)
+    form = MeetingMoveForm(request.GET)
+    absent = None
+    if form.is_valid():
+        absent = selectors.move_check(meeting=meeting, starts_at=form.cleaned_data["starts_at"])
+    return render(
+        request,
+        "cohorts/_move_check.html",
+        {
+            "absent": absent,
+            "starts_at": form.cleaned_data.get("starts_at") if form.is_valid() else None,
+        },
     )

@@ -70,6 +70,7 @@ class RoundAdmin(admin.ModelAdmin):
                 "fields": [
                     "meeting_minutes",
                     ("cohort_min_size", "cohort_target_size", "cohort_max_size"),
+                    "switches_need_approval",
                 ]
             },
         ),

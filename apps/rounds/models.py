@@ -23,6 +23,12 @@ class Round(models.Model):
     cohort_min_size = models.PositiveIntegerField(default=4, validators=[MinValueValidator(1)])
     cohort_target_size = models.PositiveIntegerField(default=6)
     cohort_max_size = models.PositiveIntegerField(default=8)
+    switches_need_approval = models.BooleanField(
+        default=False,
+        help_text="Participants' requests to switch cohort wait for a facilitator or lead "
+        "facilitator to approve them. Off: a switch into a cohort with room that fits "
+        "their availability happens at once.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

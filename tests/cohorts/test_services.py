@@ -304,7 +304,7 @@ def test_attendance_for_someone_outside_the_cohort_is_refused_and_nothing_is_sav
     stranger = PlacementFactory(cohort=CohortFactory(round=cohort.round)).enrollment
     meeting = first_meeting(cohort)
 
-    with pytest.raises(CohortError, match="no longer a member"):
+    with pytest.raises(CohortError, match="no longer due at this meeting"):
         attendance_record(
             meeting=meeting, statuses={ada.pk: "present", stranger.pk: "present"}, by=None
         )

@@ -19,10 +19,12 @@ NOW = datetime(2027, 3, 16, 12, 0, tzinfo=UTC)
 
 
 def test_each_app_registers_its_own_kinds_with_their_templates():
-    owners = {kind.slug: kind.plan.__module__ for kind in registry.kinds()}
+    owners = {kind.slug: kind.check.__module__ for kind in registry.kinds()}
     assert owners == {
         "meeting_tomorrow": "apps.cohorts.reminders",
         "attendance_missing": "apps.cohorts.reminders",
+        "meeting_changed": "apps.cohorts.reminders",
+        "cohort_change": "apps.cohorts.reminders",
         "exercise_due": "apps.submissions.reminders",
         "revision_waiting": "apps.submissions.reminders",
         "grading_waiting": "apps.grading.reminders",

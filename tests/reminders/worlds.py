@@ -9,7 +9,7 @@ goes through every kind.
 
 from datetime import timedelta
 
-from apps.cohorts.models import Meeting
+from apps.cohorts.models import Change, Meeting
 from apps.reminders.models import Preference, Reminder
 from apps.reviews.models import ReviewAssignment
 from apps.rounds.models import RoundUnit
@@ -153,7 +153,47 @@ def reviews_due(user, now) -> Reminder:
     return due(user, reviewer.round, "reviews_due", occasion, now)
 
 
+def meeting_changed(user, now) -> Reminder:
+    cohort = CohortFactory(name=COHORT)
+    unit = UnitFactory(course=cohort.round.course, title=UNIT)
+    PlacementFactory(cohort=cohort, enrollment__user=user)
+    starts_at = now + timedelta(days=3)
+    meeting = Meeting.objects.create(
+        cohort=cohort,
+        unit=unit,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=90),
+        sequence=1,
+    )
+    Change.objects.create(
+        round=cohort.round,
+        kind=Change.Kind.MOVE,
+        cohort=cohort,
+        meeting=meeting,
+        reason=COMMENT,
+        starts_before=starts_at - timedelta(days=1),
+        starts_after=starts_at,
+    )
+    return due(user, cohort.round, "meeting_changed", f"meeting:{meeting.pk}:1", now)
+
+
+def cohort_change(user, now) -> Reminder:
+    cohort, author = led_cohort(user)
+    other = CohortFactory(round=cohort.round, name=f"{COHORT} too")
+    change = Change.objects.create(
+        round=cohort.round,
+        kind=Change.Kind.SWITCH,
+        cohort=cohort,
+        other_cohort=other,
+        enrollment=author,
+        reason=COMMENT,
+    )
+    return due(user, cohort.round, "cohort_change", f"change:{change.pk}", now)
+
+
 WORLDS = {
+    "meeting_changed": meeting_changed,
+    "cohort_change": cohort_change,
     "meeting_tomorrow": meeting_tomorrow,
     "attendance_missing": attendance_missing,
     "exercise_due": exercise_due,
