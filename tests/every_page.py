@@ -55,6 +55,7 @@ NOT_PAGES = {
     "admin:view_on_site": "redirects to the object's own page",
     "courses:resource_done": "POST only; its htmx fragment is in POSTED_FRAGMENTS",
     "cohorts:calendar_reset": "POST only",
+    "cohorts:switch_withdraw": "POST only",
     "cohorts:calendar_feed": "an iCalendar feed",
     "grouping:start": "POST only",
     "submissions:save": "POST only, answers JSON",
@@ -210,6 +211,11 @@ def build_site(*, outbox) -> Site:
     Switch.objects.create(
         enrollment=members[3], from_cohort=cohort, to_cohort=draft, status="declined"
     )
+    # Another published cohort to switch to, with a request waiting for its facilitator.
+    neighbours = CohortFactory(round=round, name="Neighbours", facilitators=[course.facilitator])
+    waiting = Switch.objects.create(
+        enrollment=members[2], from_cohort=cohort, to_cohort=neighbours, reason="New job"
+    )
     GroupingRun.objects.create(round=round, status=GroupingRun.Status.RUNNING, progress=40)
 
     reminder = Reminder.objects.create(
@@ -298,6 +304,7 @@ def build_site(*, outbox) -> Site:
     add("rounds:detail", round.slug, user=me)
     add("rounds:availability", round.slug, user=me)
     add("cohorts:mine", user=me)
+    add("cohorts:switch", user=me)
     add("submissions:list", user=me)
     add("submissions:answer", round.slug, exercise.pk, user=me)
     add("submissions:history", round.slug, exercise.pk, user=me)
@@ -312,6 +319,8 @@ def build_site(*, outbox) -> Site:
     add("cohorts:detail", cohort.pk, user=lead)
     add("cohorts:attendance", cohort.pk, meeting.pk, user=lead)
     add("cohorts:meeting", cohort.pk, later.pk, user=lead)
+    add("cohorts:switch", user=me, query=f"?meeting={later.pk}")
+    add("cohorts:switch_decide", waiting.pk, user=lead)
     add(
         "cohorts:meeting_check", cohort.pk, later.pk, user=lead, query="?starts_at=2027-04-01T18:00"
     )

@@ -132,3 +132,30 @@ class MeetingCoverForm(forms.Form):
         self.fields["substitute"].label_from_instance = lambda e: (
             f"{e.user.name} ({e.user.time_zone})"
         )
+
+
+class SwitchForm(forms.Form):
+    """Pick one of the cohorts (or, for one week, one of their meetings) on offer."""
+
+    to = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Join",
+        error_messages={
+            "required": "Choose the cohort to join.",
+            "invalid_choice": "That cohort is not on offer any more; choose from the list.",
+        },
+    )
+    reason = ReasonField(help_text="Shown to the facilitators of both cohorts.")
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = {self.key(option): option for option in options if option.is_offered}
+        self.fields["to"].choices = [(key, o.cohort.name) for key, o in self.options.items()]
+
+    @staticmethod
+    def key(option) -> int:
+        return option.meeting.pk if option.meeting else option.cohort.pk
+
+    def chosen(self):
+        return self.options[self.cleaned_data["to"]]

@@ -5,9 +5,11 @@ leaving or placed late)."""
 from collections import defaultdict
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 
-from apps.cohorts.models import Attendance, Change, Cohort, Meeting, Placement
+from apps.cohorts.models import Attendance, Change, Cohort, Meeting, Placement, Switch
 from apps.cohorts.selectors import meeting_people
 from apps.courses.models import Exercise, Resource, ResourceCompletion
 from apps.reminders.registry import (
@@ -65,11 +67,39 @@ def plan_meeting_tomorrow(window, hours):
     ).select_related("enrollment")
     for placement in placements:
         members[placement.cohort_id].append(placement.enrollment)
+    visitors, away = _visits(due)
     for meeting, due_at in due.items():
-        for enrollment in members[meeting.cohort_id]:
-            yield Planned(
-                enrollment.user_id, meeting.cohort.round_id, f"meeting:{meeting.pk}", due_at
+        people = [
+            e.user_id
+            for e in members[meeting.cohort_id]
+            if (meeting.cohort_id, meeting.unit_id, e.pk) not in away
+        ] + [e.user_id for e in visitors[meeting.pk]]
+        for user_id in people:
+            yield Planned(user_id, meeting.cohort.round_id, f"meeting:{meeting.pk}", due_at)
+
+
+def _visits(meetings) -> tuple[dict[int, list[Enrollment]], set[tuple[int, int, int]]]:
+    """Approved one-meeting visits touching these meetings (one query): the visitors of
+    each meeting, and (cohort, unit, enrollment) for members away at another cohort's."""
+    meetings = list(meetings)
+    visits = (
+        Switch.objects.filter(
+            status=Switch.Status.APPROVED, enrollment__status__in=Enrollment.TAKING_PART
+        )
+        .filter(
+            Q(meeting__in=meetings)
+            | Q(
+                from_cohort_id__in={m.cohort_id for m in meetings},
+                meeting__unit_id__in={m.unit_id for m in meetings},
             )
+        )
+        .select_related("enrollment", "meeting")
+    )
+    visitors, away = defaultdict(list), set()
+    for visit in visits:
+        visitors[visit.meeting_id].append(visit.enrollment)
+        away.add((visit.from_cohort_id, visit.meeting.unit_id, visit.enrollment_id))
+    return visitors, away
 
 
 def check_meeting_tomorrow(reminders, now):
@@ -84,6 +114,8 @@ def check_meeting_tomorrow(reminders, now):
             cohort_id__in={m.cohort_id for m in meetings.values()}, enrollment__user_id__in=users
         ).select_related("enrollment")
     }
+    visitors, away = _visits(meetings.values())
+    guests = {(pk, e.user_id): e for pk, people in visitors.items() for e in people}
     units = {m.unit_id for m in meetings.values()}
     readings = defaultdict(list)
     for resource in Resource.objects.filter(unit_id__in=units, is_core=True).order_by("position"):
@@ -107,7 +139,12 @@ def check_meeting_tomorrow(reminders, now):
     outcomes = {}
     for reminder in reminders:
         meeting = meetings.get(_meeting_id(reminder))
-        enrollment = meeting and members.get((meeting.cohort_id, reminder.user_id))
+        enrollment = meeting and (
+            guests.get((meeting.pk, reminder.user_id))
+            or members.get((meeting.cohort_id, reminder.user_id))
+        )
+        if enrollment and (meeting.cohort_id, meeting.unit_id, enrollment.pk) in away:
+            enrollment = None  # joining another cohort's meeting that week instead
         if meeting is None or meeting.is_cancelled or not meeting.cohort.is_published:
             outcomes[reminder.pk] = Outcome("the meeting was cancelled")
         elif enrollment is None or not enrollment.is_taking_part:
@@ -255,6 +292,72 @@ def check_cohort_change(reminders, now):
     return outcomes
 
 
+# Switch requests --------------------------------------------------------------------
+
+
+def _switch_id(reminder) -> int:
+    return int(reminder.occasion.split(":")[1])
+
+
+def _switches(reminders) -> dict[int, Switch]:
+    return Switch.objects.select_related(
+        "enrollment__user", "from_cohort", "to_cohort__round", "meeting__unit"
+    ).in_bulk([_switch_id(r) for r in reminders])
+
+
+def check_switch_pending(reminders, now):
+    """Sent while the request still waits for an answer."""
+    outcomes = {}
+    switches = _switches(reminders)
+    for reminder in reminders:
+        switch = switches.get(_switch_id(reminder))
+        if switch is None or not switch.is_pending:
+            outcomes[reminder.pk] = Outcome("the request has been answered or withdrawn")
+        else:
+            outcomes[reminder.pk] = Outcome(
+                context={"switch": switch}, url=reverse("cohorts:switch_decide", args=[switch.pk])
+            )
+    return outcomes
+
+
+def plan_switch_overdue(window, hours):
+    """The round's lead facilitators and the staff, once a request has waited `hours`."""
+    waiting = Switch.objects.filter(
+        status=Switch.Status.PENDING, requested_at__lte=window.end
+    ).select_related("to_cohort")
+    staff = list(
+        get_user_model().objects.filter(is_staff=True, is_active=True).values_list("pk", flat=True)
+    )
+    leads = defaultdict(set)
+    for round_id, user_id in Enrollment.objects.leads().values_list("round_id", "user_id"):
+        leads[round_id].add(user_id)
+    for switch in waiting:
+        round_id = switch.to_cohort.round_id
+        lead = hours(round_id)
+        if lead is None:
+            continue
+        due = switch.requested_at + timedelta(hours=lead)
+        if not window.start < due <= window.end:
+            continue
+        for user_id in leads[round_id] | set(staff):
+            yield Planned(user_id, round_id, f"switch:{switch.pk}", due)
+
+
+def check_switch_answered(reminders, now):
+    """Tells the participant how their request was answered."""
+    outcomes = {}
+    switches = _switches(reminders)
+    for reminder in reminders:
+        switch = switches.get(_switch_id(reminder))
+        if switch is None or switch.status not in (Switch.Status.APPROVED, Switch.Status.DECLINED):
+            outcomes[reminder.pk] = Outcome("the request was withdrawn")
+        else:
+            outcomes[reminder.pk] = Outcome(
+                context={"switch": switch}, url=reverse("cohorts:switch")
+            )
+    return outcomes
+
+
 register(
     Kind(
         slug="meeting_tomorrow",
@@ -291,5 +394,33 @@ register(
         audience=FACILITATOR,
         check=check_cohort_change,
         hint="Switches, meetings moved or covered, people leaving or placed late.",
+    )
+)
+register(
+    Kind(
+        slug="switch_request",
+        label="A participant asks to join my cohort",
+        audience=FACILITATOR,
+        check=check_switch_pending,
+        hint="Sent when a switch needs your approval.",
+    )
+)
+register(
+    Kind(
+        slug="switch_overdue",
+        label="Switch requests left unanswered",
+        audience=FACILITATOR,
+        default_hours=48,
+        plan=plan_switch_overdue,
+        check=check_switch_pending,
+        hint="For lead facilitators and admins: a request nobody answered in time.",
+    )
+)
+register(
+    Kind(
+        slug="switch_answered",
+        label="My request to switch cohort is answered",
+        audience=PARTICIPANT,
+        check=check_switch_answered,
     )
 )

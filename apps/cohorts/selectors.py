@@ -566,3 +566,237 @@ def calendar_deadlines(*, user) -> QuerySet[RoundUnit]:
         .select_related("round__course", "unit__course")
         .order_by("due_at", "pk")
     )
+
+
+# Switching cohort, by the participant ------------------------------------------------
+
+
+def own_placement(*, user, pk: int | None = None) -> Placement:
+    """The person's placement in a published cohort (the one given, or their only one).
+
+    Only the person themselves switches: nobody acts here on someone else's behalf.
+    """
+    placements = (
+        Placement.objects.filter(
+            enrollment__user=user,
+            enrollment__role=Enrollment.Role.PARTICIPANT,
+            enrollment__status__in=Enrollment.ELIGIBLE,
+            cohort__published_at__isnull=False,
+        )
+        .select_related("cohort__round__course", "enrollment__user", "enrollment__round")
+        .order_by("-cohort__round__starts_on")
+    )
+    placement = placements.filter(pk=pk).first() if pk else placements.first()
+    if placement is None:
+        raise Http404("You are in no cohort you could switch from.")
+    return placement
+
+
+def _busiest_visits(cohort_ids) -> dict[int, int]:
+    """For each cohort, the most visitors any one of its meetings still to come expects."""
+    busiest: dict[int, int] = {}
+    for cohort_id, visitors in (
+        Switch.objects.filter(
+            meeting__cohort_id__in=cohort_ids,
+            meeting__starts_at__gt=timezone.now(),
+            status=Switch.Status.APPROVED,
+        )
+        .exclude(enrollment__status__in=Enrollment.GONE)
+        .values("meeting__cohort_id", "meeting_id")
+        .annotate(visitors=Count("pk"))
+        .values_list("meeting__cohort_id", "visitors")
+    ):
+        busiest[cohort_id] = max(busiest.get(cohort_id, 0), visitors)
+    return busiest
+
+
+def seats_taken(*, cohort: Cohort, meeting: Meeting | None = None) -> int:
+    """How full a cohort is: for good, its members plus the visitors of its busiest meeting
+    still to come; for one meeting, those due at it (members not away, and visitors)."""
+    members = Placement.objects.filter(cohort=cohort).current().count()
+    if meeting is None:
+        return members + _busiest_visits([cohort.pk]).get(cohort.pk, 0)
+    away = visiting_elsewhere(meeting=meeting).exclude(enrollment__status__in=Enrollment.GONE)
+    visitors = visits_to([meeting.pk]).exclude(enrollment__status__in=Enrollment.GONE)
+    return members - away.count() + visitors.count()
+
+
+@dataclass
+class SwitchOption:
+    """Another cohort (for one meeting: its meeting of the same unit) and whether it is
+    offered; ``why_not`` says why not, for the page to tell the person."""
+
+    cohort: Cohort
+    starts_at: datetime
+    taken: int
+    max_size: int
+    fits: bool
+    meeting: Meeting | None = None
+
+    @property
+    def has_room(self) -> bool:
+        return self.taken + 1 <= self.max_size
+
+    @property
+    def is_offered(self) -> bool:
+        return self.fits and self.has_room
+
+    @property
+    def why_not(self) -> str:
+        reasons = []
+        if not self.fits:
+            reasons.append("it meets at a time your availability does not cover")
+        if not self.has_room:
+            reasons.append(f"it is full ({self.taken} of {self.max_size})")
+        return " and ".join(reasons)
+
+
+def _intervals(enrollment: Enrollment) -> list:
+    return [(slot.start, slot.end) for slot in enrollment.availability.all()]
+
+
+def switch_options(*, placement: Placement) -> list[SwitchOption]:
+    """The round's other published cohorts, for switching for the rest of the round.
+
+    Four queries however many cohorts: cohorts with member counts, visitors, availability.
+    """
+    current = placement.cohort
+    round = current.round
+    cohorts = list(
+        Cohort.objects.published()
+        .filter(round=round)
+        .exclude(pk=current.pk)
+        .with_member_count()
+        .order_by("name")
+    )
+    busiest = _busiest_visits([c.pk for c in cohorts])
+    intervals = _intervals(placement.enrollment)
+    week_of = max(round.starts_on, timezone.now().date())
+    return [
+        SwitchOption(
+            cohort=cohort,
+            starts_at=regular_slot(cohort, week_of=week_of),
+            taken=cohort.member_count + busiest.get(cohort.pk, 0),
+            max_size=round.cohort_max_size,
+            fits=weekgrid.covers(intervals, cohort.slot_start, round.meeting_minutes),
+        )
+        for cohort in cohorts
+    ]
+
+
+def own_meetings_ahead(*, placement: Placement) -> list[Meeting]:
+    """The person's own cohort's meetings still to come, not cancelled."""
+    return list(
+        placement.cohort.meetings.filter(is_cancelled=False, starts_at__gt=timezone.now())
+        .select_related("unit")
+        .order_by("starts_at")
+    )
+
+
+def visit_options(*, placement: Placement, meeting: Meeting) -> list[SwitchOption]:
+    """Other published cohorts' meetings of the same unit as ``meeting`` (the person's own),
+    still to come, for joining one of them instead that week. Five queries."""
+    current = placement.cohort
+    round = current.round
+    hosts = list(
+        Meeting.objects.filter(
+            cohort__round=round,
+            cohort__published_at__isnull=False,
+            unit_id=meeting.unit_id,
+            is_cancelled=False,
+            starts_at__gt=timezone.now(),
+        )
+        .exclude(cohort=current)
+        .select_related("cohort")
+        .annotate(
+            member_count=Count(
+                "cohort__placements",
+                filter=~Q(cohort__placements__enrollment__status__in=Enrollment.GONE),
+                distinct=True,
+            )
+        )
+        .order_by("starts_at", "cohort__name")
+    )
+    live = ~Q(enrollment__status__in=Enrollment.GONE)
+    visitors = dict(
+        Switch.objects.filter(live, meeting__in=hosts, status=Switch.Status.APPROVED)
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .values_list("meeting_id", "n")
+    )
+    away = dict(
+        Switch.objects.filter(
+            live,
+            from_cohort__in=[host.cohort_id for host in hosts],
+            meeting__unit_id=meeting.unit_id,
+            status=Switch.Status.APPROVED,
+        )
+        .values("from_cohort_id")
+        .annotate(n=Count("pk"))
+        .values_list("from_cohort_id", "n")
+    )
+    enrollment = placement.enrollment
+    intervals = _intervals(enrollment)
+    minutes = round.meeting_minutes
+    return [
+        SwitchOption(
+            cohort=host.cohort,
+            starts_at=host.starts_at,
+            taken=host.member_count - away.get(host.cohort_id, 0) + visitors.get(host.pk, 0),
+            max_size=round.cohort_max_size,
+            fits=free_at(
+                enrollment=enrollment,
+                intervals=intervals,
+                starts_at=host.starts_at,
+                minutes=minutes,
+            ),
+            meeting=host,
+        )
+        for host in hosts
+    ]
+
+
+def switches_of(*, enrollment: Enrollment) -> list[Switch]:
+    return list(
+        Switch.objects.filter(enrollment=enrollment)
+        .select_related("to_cohort", "meeting__unit")
+        .order_by("-requested_at")[:10]
+    )
+
+
+def switch_for_decider(*, user, pk: int) -> Switch:
+    """A request to join a cohort the person runs (facilitators of the cohort joined, lead
+    facilitators of its round, staff); anyone else's is a 404."""
+    try:
+        return Switch.objects.select_related(
+            "enrollment__user",
+            "enrollment__round",
+            "from_cohort",
+            "to_cohort__round",
+            "meeting__unit",
+        ).get(pk=pk, to_cohort__in=cohorts_visible_to(user))
+    except Switch.DoesNotExist:
+        raise Http404("No such request.") from None
+
+
+def pending_switches_for(*, user) -> QuerySet[Switch]:
+    """Requests waiting for this person's answer, oldest first."""
+    return (
+        Switch.objects.filter(status=Switch.Status.PENDING, to_cohort__in=cohorts_visible_to(user))
+        .select_related("enrollment__user", "from_cohort", "to_cohort__round", "meeting__unit")
+        .order_by("requested_at")
+    )
+
+
+def visits_ahead(*, user) -> QuerySet[Switch]:
+    """The person's approved one-meeting visits still to come."""
+    return (
+        Switch.objects.filter(
+            enrollment__user=user,
+            enrollment__status__in=Enrollment.ELIGIBLE,
+            status=Switch.Status.APPROVED,
+            meeting__starts_at__gt=timezone.now(),
+        )
+        .select_related("to_cohort", "from_cohort", "meeting__unit__course")
+        .order_by("meeting__starts_at")
+    )

@@ -16,13 +16,16 @@ from apps.cohorts.models import (
     Cohort,
     Meeting,
     Placement,
+    Switch,
     new_calendar_token,
 )
 from apps.cohorts.selectors import (
     attendance_sheet,
     availability_covers,
     facilitator_users,
+    free_at,
     meeting_people,
+    seats_taken,
 )
 from apps.reminders.models import Reminder
 from apps.reminders.services import reminders_schedule
@@ -465,6 +468,198 @@ def meeting_cover(
     )
     _tell_members(meeting)
     return meeting
+
+
+# Switching cohort, by the participant -------------------------------------------------
+
+
+def _switch_check(switch: Switch) -> None:
+    """Refuse a switch that breaks a rule, with the reason; run with the cohort row locked.
+
+    A switch stays inside the round, goes into a published cohort the person's
+    availability fits, never takes it past the round's maximum (visitors count), and
+    leaves the person with a cohort (they keep theirs until a switch for good is done).
+    """
+    enrollment, to = switch.enrollment, switch.to_cohort
+    if enrollment.is_facilitator or enrollment.status not in Enrollment.ELIGIBLE:
+        raise CohortError("Only participants taking part in the round can switch cohort.")
+    placement = Placement.objects.filter(enrollment=enrollment).first()
+    if placement is None or placement.cohort_id != switch.from_cohort_id:
+        raise CohortError("You are no longer in the cohort this request was made from.")
+    if to.round_id != enrollment.round_id:
+        raise CohortError("You can only switch to a cohort of your own round.")
+    if not to.is_published:
+        raise CohortError("That cohort is not open yet.")
+    round = to.round
+    meeting = switch.meeting
+    if meeting is None:
+        fits = availability_covers(enrollment=enrollment, cohort=to)
+    else:
+        if meeting.cohort_id != to.pk or meeting.is_cancelled:
+            raise CohortError("That meeting is not one you can join.")
+        if meeting.starts_at <= timezone.now():
+            raise CohortError("That meeting has already started.")
+        fits = free_at(
+            enrollment=enrollment,
+            intervals=list(enrollment.availability.values_list("start", "end")),
+            starts_at=meeting.starts_at,
+            minutes=round.meeting_minutes,
+        )
+    if not fits:
+        raise CohortError(f"{to.name} meets at a time your availability does not cover.")
+    taken = seats_taken(cohort=to, meeting=meeting)
+    if taken + 1 > round.cohort_max_size:
+        raise CohortError(
+            f"{to.name} is full: {taken} of {round.cohort_max_size} places are taken. "
+            "Choose another cohort."
+        )
+
+
+def _lock(cohort: Cohort) -> Cohort:
+    """The cohort's row, locked until the transaction ends: everyone taking a place in it
+    queues here, so two people cannot both take its last one."""
+    return Cohort.objects.select_for_update().select_related("round").get(pk=cohort.pk)
+
+
+def _switch_apply(switch: Switch, *, by: User | None) -> Switch:
+    switch.status = Switch.Status.APPROVED
+    switch.decided_by = by
+    switch.decided_at = timezone.now()
+    switch.save(update_fields=["status", "decided_by", "decided_at"])
+    enrollment = switch.enrollment
+    if switch.meeting is None:
+        cohort_move_participant(
+            enrollment=enrollment, to=switch.to_cohort, by=by, allow_unavailable=True
+        )
+        # Visits planned from the old cohort no longer make sense from the new one.
+        Switch.objects.filter(
+            enrollment=enrollment,
+            status=Switch.Status.APPROVED,
+            meeting__starts_at__gt=timezone.now(),
+        ).exclude(pk=switch.pk).update(status=Switch.Status.WITHDRAWN)
+        kind = Change.Kind.SWITCH
+    else:
+        kind = Change.Kind.VISIT
+        Reminder.objects.filter(
+            user=enrollment.user,
+            kind="meeting_tomorrow",
+            status=Reminder.Status.PENDING,
+            occasion__in=[
+                f"meeting:{pk}"
+                for pk in Meeting.objects.filter(
+                    cohort_id=switch.from_cohort_id, unit_id=switch.meeting.unit_id
+                ).values_list("pk", flat=True)
+            ],
+        ).delete()
+    change_record(
+        kind=kind,
+        round=switch.to_cohort.round,
+        cohort=switch.to_cohort,
+        other_cohort=switch.from_cohort,
+        meeting=switch.meeting,
+        enrollment=enrollment,
+        by=by,
+        reason=switch.reason,
+        starts_after=switch.meeting.starts_at if switch.meeting else None,
+    )
+    return switch
+
+
+@transaction.atomic
+def switch_request(
+    *,
+    enrollment: Enrollment,
+    to: Cohort,
+    meeting: Meeting | None = None,
+    reason: str = "",
+    by: User,
+) -> Switch:
+    """A participant asks to join another cohort of their round, for good or (with
+    ``meeting``, that cohort's meeting) for one week.
+
+    Where the round lets switches within the rules happen at once, it is done now;
+    otherwise it waits for the joined cohort's facilitators or the round's lead
+    facilitators, who are told. Either way the rules are checked with the cohort locked.
+    """
+    if by.pk != enrollment.user_id:
+        raise CohortError("Only the participant can ask to switch their own cohort.")
+    placement = Placement.objects.filter(enrollment=enrollment).first()
+    if placement is None:
+        raise CohortError("You are not in a cohort yet.")
+    if placement.cohort_id == to.pk:
+        raise CohortError(f"You are already in {to.name}.")
+    if Switch.objects.filter(enrollment=enrollment, status=Switch.Status.PENDING).exists():
+        raise CohortError("You already have a request waiting; withdraw it to make another.")
+    if (
+        meeting is not None
+        and Switch.objects.filter(
+            enrollment=enrollment, meeting=meeting, status=Switch.Status.APPROVED
+        ).exists()
+    ):
+        raise CohortError("You are already joining that meeting.")
+    to = _lock(to)
+    switch = Switch(
+        enrollment=enrollment,
+        from_cohort_id=placement.cohort_id,
+        to_cohort=to,
+        meeting=meeting,
+        reason=reason.strip(),
+    )
+    _switch_check(switch)
+    switch.save()
+    if not to.round.switches_need_approval:
+        return _switch_apply(switch, by=by)
+    for user in facilitator_users(cohorts=[to]):
+        reminders_schedule(
+            user=user, kind="switch_request", occasion=f"switch:{switch.pk}", round=to.round
+        )
+    return switch
+
+
+@transaction.atomic
+def switch_decide(*, switch: Switch, approve: bool, by: User | None) -> Switch:
+    """Approve or decline a waiting request; the participant is told either way.
+
+    Approval checks the rules again, with the cohort locked: the cohort may have
+    filled up, or its meeting started, since the request was made.
+    """
+    _lock(switch.to_cohort)
+    switch = Switch.objects.select_for_update().get(pk=switch.pk)
+    if switch.status != Switch.Status.PENDING:
+        raise CohortError("This request has already been answered or withdrawn.")
+    if approve:
+        _switch_check(switch)
+        _switch_apply(switch, by=by)
+    else:
+        switch.status = Switch.Status.DECLINED
+        switch.decided_by = by
+        switch.decided_at = timezone.now()
+        switch.save(update_fields=["status", "decided_by", "decided_at"])
+    reminders_schedule(
+        user=switch.enrollment.user,
+        kind="switch_answered",
+        occasion=f"switch:{switch.pk}",
+        round=switch.to_cohort.round,
+    )
+    return switch
+
+
+@transaction.atomic
+def switch_withdraw(*, switch: Switch, by: User) -> Switch:
+    """The participant takes back a request still waiting, or a visit still to come."""
+    switch = Switch.objects.select_for_update().select_related("meeting").get(pk=switch.pk)
+    if by.pk != switch.enrollment.user_id:
+        raise CohortError("Only the participant can withdraw their request.")
+    visit_ahead = (
+        switch.status == Switch.Status.APPROVED
+        and switch.meeting is not None
+        and switch.meeting.starts_at > timezone.now()
+    )
+    if switch.status != Switch.Status.PENDING and not visit_ahead:
+        raise CohortError("There is nothing to withdraw.")
+    switch.status = Switch.Status.WITHDRAWN
+    switch.save(update_fields=["status"])
+    return switch
 
 
 def calendar_feed_ensure(*, user: User) -> CalendarFeed:

@@ -6,6 +6,9 @@ app_name = "cohorts"
 urlpatterns = [
     path("", views.cohort_list, name="list"),
     path("mine/", views.my_cohort, name="mine"),
+    path("switch/", views.switch, name="switch"),
+    path("switch/<int:pk>/withdraw/", views.switch_withdraw_view, name="switch_withdraw"),
+    path("switch/<int:pk>/answer/", views.switch_answer, name="switch_decide"),
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
     # Tokens come from secrets.token_urlsafe: letters, digits, "-" and "_".
     re_path(

@@ -19,6 +19,7 @@ from apps.cohorts.forms import (
     MeetingMoveForm,
     MoveForm,
     RoundFilterForm,
+    SwitchForm,
 )
 from apps.cohorts.services import (
     CohortError,
@@ -31,6 +32,9 @@ from apps.cohorts.services import (
     meeting_cancel,
     meeting_cover,
     meeting_move,
+    switch_decide,
+    switch_request,
+    switch_withdraw,
 )
 
 COHORTS_PER_PAGE = 25
@@ -41,6 +45,7 @@ def my_cohort(request):
     feed = calendar_feed_ensure(user=request.user)
     context = {
         "cohorts": selectors.my_cohorts(user=request.user),
+        "visits": selectors.visits_ahead(user=request.user),
         "feed_url": request.build_absolute_uri(feed.get_absolute_url()),
     }
     return render(request, "cohorts/my_cohort.html", context)
@@ -295,4 +300,115 @@ def meeting_check(request, pk, meeting_pk):
             "absent": absent,
             "starts_at": form.cleaned_data.get("starts_at") if form.is_valid() else None,
         },
+    )
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def switch(request):
+    """A participant joins another cohort of their round, for one meeting or for good.
+
+    Only cohorts whose meeting their availability covers and that have room are
+    offered; the others are listed with the reason.
+    """
+    placement = selectors.own_placement(
+        user=request.user, pk=_int_or_none(request.GET.get("placement"))
+    )
+    ahead = selectors.own_meetings_ahead(placement=placement)
+    meeting_pk = _int_or_none(request.GET.get("meeting"))
+    own_meeting = next((m for m in ahead if m.pk == meeting_pk), None)
+    if meeting_pk is not None and own_meeting is None:
+        raise Http404("No such meeting of yours.")
+    if own_meeting is not None:
+        options = selectors.visit_options(placement=placement, meeting=own_meeting)
+    else:
+        options = selectors.switch_options(placement=placement)
+    form = SwitchForm(request.POST or None, options=options)
+    if request.method == "POST" and form.is_valid():
+        option = form.chosen()
+        try:
+            done = switch_request(
+                enrollment=placement.enrollment,
+                to=option.cohort,
+                meeting=option.meeting,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except CohortError as error:
+            form.add_error("to", str(error))
+        else:
+            if done.is_pending:
+                messages.success(
+                    request,
+                    f"Your request to join {option.cohort.name} is sent; you stay in "
+                    f"{placement.cohort.name} until it is answered.",
+                )
+            elif option.meeting:
+                messages.success(
+                    request,
+                    f"You join {option.cohort.name} for its meeting on "
+                    f"{timezone.localtime(option.starts_at):%A %-d %B, %H:%M}.",
+                )
+            else:
+                messages.success(request, f"You are now in {option.cohort.name}.")
+            return redirect("cohorts:mine")
+    context = {
+        "placement": placement,
+        "cohort": placement.cohort,
+        "ahead": ahead,
+        "own_meeting": own_meeting,
+        "offered": [o for o in options if o.is_offered],
+        "not_offered": [o for o in options if not o.is_offered],
+        "form": form,
+        "needs_approval": placement.cohort.round.switches_need_approval,
+        "switches": selectors.switches_of(enrollment=placement.enrollment),
+        "now": timezone.now(),
+    }
+    return render(request, "cohorts/switch.html", context)
+
+
+@require_POST
+@login_required
+def switch_withdraw_view(request, pk):
+    placement = selectors.own_placement(user=request.user)
+    switch = next(
+        (s for s in selectors.switches_of(enrollment=placement.enrollment) if s.pk == pk), None
+    )
+    if switch is None:
+        raise Http404("No such request of yours.")
+    try:
+        switch_withdraw(switch=switch, by=request.user)
+    except CohortError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Withdrawn.")
+    return redirect("cohorts:switch")
+
+
+@login_required
+def switch_answer(request, pk):
+    """The joined cohort's facilitators, or the round's lead facilitators, answer a request."""
+    switch = selectors.switch_for_decider(user=request.user, pk=pk)
+    error = None
+    if request.method == "POST" and switch.is_pending:
+        approve = request.POST.get("decision") == "approve"
+        try:
+            switch_decide(switch=switch, approve=approve, by=request.user)
+        except CohortError as exc:
+            error = str(exc)
+        else:
+            verb = "approved" if approve else "declined"
+            messages.success(request, f"{switch.enrollment.user.name}'s request is {verb}.")
+            return redirect(switch.to_cohort.get_absolute_url())
+    taken = selectors.seats_taken(cohort=switch.to_cohort, meeting=switch.meeting)
+    return render(
+        request,
+        "cohorts/switch_answer.html",
+        {"switch": switch, "taken": taken, "error": error},
     )

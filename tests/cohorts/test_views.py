@@ -553,7 +553,8 @@ def test_marking_a_drop_out_asks_first_then_records_it(client, cohort):
 # Query budgets -----------------------------------------------------------------------
 
 # Session and user (2), then the page's own reads.
-MY_COHORT_QUERIES = 8  # navigation, cohorts, members, facilitators, meetings, calendar feed
+# navigation, cohorts, members, facilitators, meetings, calendar feed, visits to other cohorts
+MY_COHORT_QUERIES = 9
 # navigation, cohort, members, meetings, facilitators, history, requests to join
 COHORT_PAGE_QUERIES = 9
 # navigation, meeting with its cohort, whether the viewer runs the cohort (or covers only

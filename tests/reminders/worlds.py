@@ -9,7 +9,7 @@ goes through every kind.
 
 from datetime import timedelta
 
-from apps.cohorts.models import Change, Meeting
+from apps.cohorts.models import Change, Meeting, Placement, Switch
 from apps.reminders.models import Preference, Reminder
 from apps.reviews.models import ReviewAssignment
 from apps.rounds.models import RoundUnit
@@ -191,7 +191,49 @@ def cohort_change(user, now) -> Reminder:
     return due(user, cohort.round, "cohort_change", f"change:{change.pk}", now)
 
 
+def _switch(user, *, lead: bool, status: str) -> Switch:
+    """A request by AUTHOR (or by `user`, when `lead` is false) to join a COHORT meeting."""
+    if lead:
+        cohort, author = led_cohort(user)
+    else:
+        cohort = CohortFactory(name=COHORT)
+        author = EnrollmentFactory(round=cohort.round, user=user)
+    home = CohortFactory(round=cohort.round, name=f"{COHORT} at home")
+    Placement.objects.update_or_create(enrollment=author, defaults={"cohort": home})
+    unit = UnitFactory(course=cohort.round.course, title=UNIT)
+    starts_at = cohort.created_at + timedelta(days=30)
+    meeting = Meeting.objects.create(
+        cohort=cohort, unit=unit, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=90)
+    )
+    return Switch.objects.create(
+        enrollment=author,
+        from_cohort=home,
+        to_cohort=cohort,
+        meeting=meeting,
+        reason=COMMENT,
+        status=status,
+    )
+
+
+def switch_request(user, now) -> Reminder:
+    switch = _switch(user, lead=True, status="pending")
+    return due(user, switch.to_cohort.round, "switch_request", f"switch:{switch.pk}", now)
+
+
+def switch_overdue(user, now) -> Reminder:
+    switch = _switch(user, lead=True, status="pending")
+    return due(user, switch.to_cohort.round, "switch_overdue", f"switch:{switch.pk}", now)
+
+
+def switch_answered(user, now) -> Reminder:
+    switch = _switch(user, lead=False, status="approved")
+    return due(user, switch.to_cohort.round, "switch_answered", f"switch:{switch.pk}", now)
+
+
 WORLDS = {
+    "switch_request": switch_request,
+    "switch_overdue": switch_overdue,
+    "switch_answered": switch_answered,
     "meeting_changed": meeting_changed,
     "cohort_change": cohort_change,
     "meeting_tomorrow": meeting_tomorrow,
