@@ -305,6 +305,7 @@ def build_site(*, outbox) -> Site:
     add("rounds:availability", round.slug, user=me)
     add("cohorts:mine", user=me)
     add("cohorts:switch", user=me)
+    add("cohorts:leave", round.slug, user=me)
     add("submissions:list", user=me)
     add("submissions:answer", round.slug, exercise.pk, user=me)
     add("submissions:history", round.slug, exercise.pk, user=me)

@@ -660,17 +660,22 @@ def switch_options(*, placement: Placement) -> list[SwitchOption]:
 
     Four queries however many cohorts: cohorts with member counts, visitors, availability.
     """
-    current = placement.cohort
-    round = current.round
+    return cohort_options(enrollment=placement.enrollment, exclude=placement.cohort)
+
+
+def cohort_options(*, enrollment: Enrollment, exclude: Cohort | None = None) -> list[SwitchOption]:
+    """The published cohorts of the person's round (but ``exclude``), each with its room
+    and whether its weekly meeting fits the person's availability."""
+    round = enrollment.round
     cohorts = list(
         Cohort.objects.published()
         .filter(round=round)
-        .exclude(pk=current.pk)
+        .exclude(pk=exclude.pk if exclude else None)
         .with_member_count()
         .order_by("name")
     )
     busiest = _busiest_visits([c.pk for c in cohorts])
-    intervals = _intervals(placement.enrollment)
+    intervals = _intervals(enrollment)
     week_of = max(round.starts_on, timezone.now().date())
     return [
         SwitchOption(
@@ -682,6 +687,18 @@ def switch_options(*, placement: Placement) -> list[SwitchOption]:
         )
         for cohort in cohorts
     ]
+
+
+def own_enrollment(*, user, slug: str) -> Enrollment:
+    """The person's own participant place in a round, for leaving, coming back or deferring."""
+    try:
+        return (
+            Enrollment.objects.participants()
+            .select_related("round__course", "user", "placement__cohort")
+            .get(user=user, round__slug=slug)
+        )
+    except Enrollment.DoesNotExist:
+        raise Http404("You have no place in this round.") from None
 
 
 def own_meetings_ahead(*, placement: Placement) -> list[Meeting]:

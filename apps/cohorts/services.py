@@ -31,6 +31,12 @@ from apps.reminders.models import Reminder
 from apps.reminders.services import reminders_schedule
 from apps.rounds import weekgrid
 from apps.rounds.models import Enrollment, Round
+from apps.rounds.services import (
+    RoundError,
+    enrollment_defer,
+    enrollment_leave,
+    enrollment_return,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -660,6 +666,102 @@ def switch_withdraw(*, switch: Switch, by: User) -> Switch:
     switch.status = Switch.Status.WITHDRAWN
     switch.save(update_fields=["status"])
     return switch
+
+
+# Leaving, coming back, deferring ---------------------------------------------------------
+
+
+def _step_out(enrollment: Enrollment) -> None:
+    """What stops when someone leaves the round: requests and visits to come, and notes
+    for meetings not yet held. Reminders stop by themselves (every kind skips people no
+    longer taking part), and the reviews tick gives their open peer reviews to others."""
+    now = timezone.now()
+    Switch.objects.filter(enrollment=enrollment, status=Switch.Status.PENDING).update(
+        status=Switch.Status.WITHDRAWN
+    )
+    Switch.objects.filter(
+        enrollment=enrollment, status=Switch.Status.APPROVED, meeting__starts_at__gt=now
+    ).update(status=Switch.Status.WITHDRAWN)
+    Attendance.objects.filter(enrollment=enrollment, meeting__starts_at__gt=now).delete()
+
+
+def _cohort_of(enrollment: Enrollment) -> Cohort | None:
+    placement = Placement.objects.filter(enrollment=enrollment).select_related("cohort").first()
+    return placement.cohort if placement else None
+
+
+@transaction.atomic
+def participant_leave(*, enrollment: Enrollment, by: User, reason: str = "") -> Enrollment:
+    """A participant says they are leaving the round, with an optional reason.
+
+    Their placement is kept (the cohort page lists them as gone), so they can come
+    back to it while there is room; their facilitators are told.
+    """
+    try:
+        enrollment_leave(enrollment=enrollment)
+    except RoundError as error:
+        raise CohortError(str(error)) from None
+    _step_out(enrollment)
+    change_record(
+        kind=Change.Kind.LEAVE,
+        round=enrollment.round,
+        cohort=_cohort_of(enrollment),
+        enrollment=enrollment,
+        by=by,
+        reason=reason,
+    )
+    return enrollment
+
+
+@transaction.atomic
+def participant_return(*, enrollment: Enrollment, to: Cohort | None, by: User) -> Enrollment:
+    """Someone who left comes back within the round, into ``to`` if it has room for them.
+
+    ``to`` is their old cohort or another published cohort of the round; None when they
+    had no cohort yet (they wait for grouping, as before they left).
+    """
+    if to is not None:
+        if to.round_id != enrollment.round_id or not to.is_published:
+            raise CohortError("Choose a cohort of this round.")
+        to = _lock(to)
+        taken = seats_taken(cohort=to)
+        if taken + 1 > to.round.cohort_max_size:
+            raise CohortError(f"{to.name} is full now ({taken} of {to.round.cohort_max_size}).")
+    try:
+        enrollment_return(enrollment=enrollment, placed=to is not None)
+    except RoundError as error:
+        raise CohortError(str(error)) from None
+    if to is not None:
+        Placement.objects.update_or_create(enrollment=enrollment, defaults={"cohort": to})
+    change_record(
+        kind=Change.Kind.RETURN,
+        round=enrollment.round,
+        cohort=to,
+        enrollment=enrollment,
+        by=by,
+    )
+    return enrollment
+
+
+@transaction.atomic
+def participant_defer(*, enrollment: Enrollment, by: User, reason: str = "") -> Enrollment:
+    """A participant moves to the course's next round, keeping their application; returns
+    their enrollment in that round."""
+    cohort = _cohort_of(enrollment)
+    try:
+        later = enrollment_defer(enrollment=enrollment)
+    except RoundError as error:
+        raise CohortError(str(error)) from None
+    _step_out(enrollment)
+    change_record(
+        kind=Change.Kind.DEFER,
+        round=enrollment.round,
+        cohort=cohort,
+        enrollment=enrollment,
+        by=by,
+        reason=reason,
+    )
+    return later
 
 
 def calendar_feed_ensure(*, user: User) -> CalendarFeed:

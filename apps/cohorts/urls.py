@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.cohort_list, name="list"),
     path("mine/", views.my_cohort, name="mine"),
     path("switch/", views.switch, name="switch"),
+    path("rounds/<slug:slug>/leave/", views.leave, name="leave"),
     path("switch/<int:pk>/withdraw/", views.switch_withdraw_view, name="switch_withdraw"),
     path("switch/<int:pk>/answer/", views.switch_answer, name="switch_decide"),
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),

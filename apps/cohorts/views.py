@@ -32,10 +32,16 @@ from apps.cohorts.services import (
     meeting_cancel,
     meeting_cover,
     meeting_move,
+    participant_defer,
+    participant_leave,
+    participant_return,
     switch_decide,
     switch_request,
     switch_withdraw,
 )
+from apps.rounds.models import Enrollment
+from apps.rounds.selectors import next_round_of, round_is_over
+from apps.rounds.services import MAY_LEAVE
 
 COHORTS_PER_PAGE = 25
 
@@ -412,3 +418,60 @@ def switch_answer(request, pk):
         "cohorts/switch_answer.html",
         {"switch": switch, "taken": taken, "error": error},
     )
+
+
+@login_required
+def leave(request, slug):
+    """A participant leaves the round (and may come back while there is room) or defers to
+    the course's next round."""
+    enrollment = selectors.own_enrollment(user=request.user, slug=slug)
+    action = request.POST.get("action") if request.method == "POST" else None
+    reason = request.POST.get("reason", "")[:1000]
+    error = None
+    old = getattr(enrollment, "placement", None)
+    old_cohort = old.cohort if old else None
+    is_left = enrollment.status == Enrollment.Status.LEFT
+    options = selectors.cohort_options(enrollment=enrollment) if is_left else []
+    back_into = [o for o in options if o.has_room and (o.fits or o.cohort == old_cohort)]
+    try:
+        if action == "leave":
+            participant_leave(enrollment=enrollment, by=request.user, reason=reason)
+            messages.success(
+                request,
+                "You have left the round. Your reminders stop; you can come back here "
+                "while there is room.",
+            )
+            return redirect("cohorts:leave", slug=slug)
+        if action == "defer":
+            later = participant_defer(enrollment=enrollment, by=request.user, reason=reason)
+            messages.success(request, f"Your application moves to {later.round.name}.")
+            return redirect("rounds:detail", slug=later.round.slug)
+        if action == "return":
+            chosen = _int_or_none(request.POST.get("to"))
+            option = next((o for o in back_into if o.cohort.pk == chosen), None)
+            if chosen is not None and option is None:
+                raise CohortError("That cohort has no room for you now; choose another.")
+            if option is None and old_cohort is not None:
+                raise CohortError("Choose a cohort to come back to.")
+            participant_return(
+                enrollment=enrollment, to=option.cohort if option else None, by=request.user
+            )
+            messages.success(request, "Welcome back.")
+            if option is None:
+                return redirect("rounds:detail", slug=slug)
+            return redirect("cohorts:mine")
+    except CohortError as exc:
+        error = str(exc)
+    context = {
+        "enrollment": enrollment,
+        "round": enrollment.round,
+        "old_cohort": old_cohort,
+        "is_left": is_left,
+        "may_leave": enrollment.status in MAY_LEAVE,
+        "back_into": back_into,
+        "not_back_into": [o for o in options if o not in back_into],
+        "next_round": next_round_of(enrollment.round),
+        "is_over": round_is_over(enrollment.round),
+        "error": error,
+    }
+    return render(request, "cohorts/leave.html", context)

@@ -1,9 +1,10 @@
 """Reads for the round pages, shaped so each page costs a fixed number of queries."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from apps.rounds import weekgrid
 from apps.rounds.models import Enrollment, Round, RoundUnit
@@ -111,4 +112,20 @@ def availability_cells(*, enrollment: Enrollment, zone: str) -> set[weekgrid.Cel
     intervals = enrollment.availability.values_list("start", "end")
     return weekgrid.intervals_to_cells(
         list(intervals), zone=zone, week_of=enrollment.round.starts_on
+    )
+
+
+def round_is_over(round: Round, *, today=None) -> bool:
+    """Whether the last session's week has ended (a round with no schedule never is)."""
+    last = round.schedule.order_by("-week_starts_on").values_list("week_starts_on", flat=True)
+    last = last.first()
+    return last is not None and (today or timezone.now().date()) >= last + timedelta(days=7)
+
+
+def next_round_of(round: Round) -> Round | None:
+    """The round of the same course that starts next after this one."""
+    return (
+        Round.objects.filter(course_id=round.course_id, starts_on__gt=round.starts_on)
+        .order_by("starts_on", "pk")
+        .first()
     )

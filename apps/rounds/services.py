@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.rounds import weekgrid
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round, RoundUnit
+from apps.rounds.selectors import next_round_of, round_is_over
 
 # Statuses in which a person may still say when they can meet.
 AVAILABILITY_EDITABLE = Enrollment.AWAITING_DECISION | Enrollment.ELIGIBLE
@@ -148,6 +149,92 @@ def enrollments_accept(*, enrollments: QuerySet[Enrollment]) -> StatusChange:
 def enrollments_decline(*, enrollments: QuerySet[Enrollment]) -> StatusChange:
     """Decline applications; only those still "applied" change, the rest are skipped."""
     return _enrollments_move(enrollments, Enrollment.Status.DECLINED)
+
+
+# Leaving, coming back, deferring ----------------------------------------------------
+
+# Statuses from which a participant may say they are leaving or deferring.
+MAY_LEAVE = Enrollment.AWAITING_DECISION | Enrollment.ELIGIBLE
+
+
+def _set_status(enrollment: Enrollment, status: str) -> Enrollment:
+    enrollment.status = status
+    enrollment.status_changed_at = timezone.now()
+    enrollment.save(update_fields=["status", "status_changed_at"])
+    return enrollment
+
+
+def enrollment_leave(*, enrollment: Enrollment) -> Enrollment:
+    """A participant says they are leaving the round; their place is kept for a return."""
+    if enrollment.is_facilitator:
+        raise RoundError("Facilitators step back through the organisers, not here.")
+    if enrollment.status not in MAY_LEAVE:
+        raise RoundError(
+            f"Your place in this round is “{enrollment.get_status_display()}”; "
+            "there is nothing to leave."
+        )
+    return _set_status(enrollment, Enrollment.Status.LEFT)
+
+
+def enrollment_return(*, enrollment: Enrollment, placed: bool) -> Enrollment:
+    """Someone who left comes back: active when they have a cohort, accepted otherwise."""
+    if enrollment.status != Enrollment.Status.LEFT:
+        raise RoundError("Only someone who has left the round can come back to it.")
+    if round_is_over(enrollment.round):
+        raise RoundError("This round is over, so there is no coming back to it.")
+    return _set_status(
+        enrollment, Enrollment.Status.ACTIVE if placed else Enrollment.Status.ACCEPTED
+    )
+
+
+@transaction.atomic
+def enrollment_defer(*, enrollment: Enrollment) -> Enrollment:
+    """Move a participant's application to the course's next round, keeping what they
+    wrote and the times they gave; returns their new enrollment there.
+
+    Their place in this round is marked deferred. The new one starts as an
+    application, for the organisers of that round to accept, unless they were already
+    accepted here, in which case it is accepted there too.
+    """
+    if enrollment.is_facilitator:
+        raise RoundError("Only participants defer to a later round.")
+    if enrollment.status not in MAY_LEAVE:
+        raise RoundError(
+            f"Your place in this round is “{enrollment.get_status_display()}”, "
+            "so it cannot be deferred."
+        )
+    later = next_round_of(enrollment.round)
+    if later is None:
+        raise RoundError(
+            "No later round of this course is open yet; leave this one, and apply when one is."
+        )
+    if Enrollment.objects.filter(round=later, user_id=enrollment.user_id).exists():
+        raise RoundError(f"You already have a place in {later.name}.")
+    was_accepted = enrollment.status in Enrollment.ELIGIBLE
+    moved = Enrollment.objects.create(
+        round=later,
+        user_id=enrollment.user_id,
+        role=Enrollment.Role.PARTICIPANT,
+        status=Enrollment.Status.ACCEPTED if was_accepted else Enrollment.Status.APPLIED,
+        motivation=enrollment.motivation,
+        experience=enrollment.experience,
+        availability_time_zone=enrollment.availability_time_zone,
+        availability_updated_at=enrollment.availability_updated_at,
+    )
+    # The times were entered as local times; stored as UTC minutes of this round's first
+    # week, so re-read them in their zone for the later round's first week.
+    zone = enrollment.availability_time_zone or enrollment.user.time_zone
+    cells = weekgrid.intervals_to_cells(
+        list(enrollment.availability.values_list("start", "end")),
+        zone=zone,
+        week_of=enrollment.round.starts_on,
+    )
+    AvailabilitySlot.objects.bulk_create(
+        AvailabilitySlot(enrollment=moved, start=start, end=end)
+        for start, end in weekgrid.cells_to_intervals(cells, zone=zone, week_of=later.starts_on)
+    )
+    _set_status(enrollment, Enrollment.Status.DEFERRED)
+    return moved
 
 
 def availability_set(
