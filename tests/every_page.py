@@ -344,6 +344,7 @@ def build_site(*, outbox) -> Site:
     add("grouping:cohort", round.slug, draft.pk, user=staff)
     add("grouping:check", round.slug, draft.pk, user=staff, query="?kind=time")
     add("grouping:publish", round.slug, user=staff)
+    add("grouping:late", round.slug, user=staff)
     GroupingSettings.objects.create(round=round, soft_tier=True)
     GroupingPreference.objects.create(enrollment=course.facilitator, preferred_size=6)
     add("grouping:preferences", round.slug, user=lead)

@@ -592,7 +592,7 @@ def own_placement(*, user, pk: int | None = None) -> Placement:
     return placement
 
 
-def _busiest_visits(cohort_ids) -> dict[int, int]:
+def busiest_visits(cohort_ids) -> dict[int, int]:
     """For each cohort, the most visitors any one of its meetings still to come expects."""
     busiest: dict[int, int] = {}
     for cohort_id, visitors in (
@@ -615,7 +615,7 @@ def seats_taken(*, cohort: Cohort, meeting: Meeting | None = None) -> int:
     still to come; for one meeting, those due at it (members not away, and visitors)."""
     members = Placement.objects.filter(cohort=cohort).current().count()
     if meeting is None:
-        return members + _busiest_visits([cohort.pk]).get(cohort.pk, 0)
+        return members + busiest_visits([cohort.pk]).get(cohort.pk, 0)
     away = visiting_elsewhere(meeting=meeting).exclude(enrollment__status__in=Enrollment.GONE)
     visitors = visits_to([meeting.pk]).exclude(enrollment__status__in=Enrollment.GONE)
     return members - away.count() + visitors.count()
@@ -674,7 +674,7 @@ def cohort_options(*, enrollment: Enrollment, exclude: Cohort | None = None) -> 
         .with_member_count()
         .order_by("name")
     )
-    busiest = _busiest_visits([c.pk for c in cohorts])
+    busiest = busiest_visits([c.pk for c in cohorts])
     intervals = _intervals(enrollment)
     week_of = max(round.starts_on, timezone.now().date())
     return [

@@ -668,6 +668,54 @@ def switch_withdraw(*, switch: Switch, by: User) -> Switch:
     return switch
 
 
+# Late applicants ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def participant_place_late(
+    *, enrollment: Enrollment, cohort: Cohort, by: User, allow_unavailable: bool = False
+) -> Placement:
+    """Accept an applicant after cohorts are published and place them in one, in one step.
+
+    The cohort must be published, of their round, with room (visitors count); its
+    meeting must fit their availability unless ``allow_unavailable``. Its facilitators
+    are told and the change is kept in its history.
+    """
+    if enrollment.is_facilitator or enrollment.round_id != cohort.round_id:
+        raise CohortError("Only an applicant of this round can be placed in its cohorts.")
+    if enrollment.status not in Enrollment.AWAITING_DECISION | Enrollment.ELIGIBLE:
+        raise CohortError(
+            f"{enrollment.user.name}'s place is “{enrollment.get_status_display()}”; "
+            "they cannot be placed."
+        )
+    if Placement.objects.filter(enrollment=enrollment, cohort__published_at__isnull=False).exists():
+        raise CohortError(f"{enrollment.user.name} is already in a published cohort.")
+    cohort = _lock(cohort)
+    if not cohort.is_published:
+        raise CohortError(f"{cohort.name} is not published; place them on the grouping page.")
+    taken = seats_taken(cohort=cohort)
+    if taken + 1 > cohort.round.cohort_max_size:
+        raise CohortError(f"{cohort.name} is full now ({taken} of {cohort.round.cohort_max_size}).")
+    if not allow_unavailable and not availability_covers(enrollment=enrollment, cohort=cohort):
+        raise UnavailableSlotError(
+            f"{enrollment.user.name}'s availability does not cover {cohort.name}'s meeting time."
+        )
+    enrollment.status = Enrollment.Status.ACTIVE
+    enrollment.status_changed_at = timezone.now()
+    enrollment.save(update_fields=["status", "status_changed_at"])
+    placement, _ = Placement.objects.update_or_create(
+        enrollment=enrollment, defaults={"cohort": cohort}
+    )
+    change_record(
+        kind=Change.Kind.LATE,
+        round=cohort.round,
+        cohort=cohort,
+        enrollment=enrollment,
+        by=by,
+    )
+    return placement
+
+
 # Leaving, coming back, deferring ---------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.cohorts.models import Cohort, Placement
-from apps.cohorts.selectors import regular_slot, slot_label
+from apps.cohorts.selectors import busiest_visits, regular_slot, slot_label
 from apps.grouping.models import GroupingPreference, GroupingRun, GroupingSettings
 from apps.grouping.solver import Cohort as SolverCohort
 from apps.grouping.solver import Facilitator, Participant, Problem, SoftTier
@@ -785,3 +785,71 @@ def run_is_stale(run: GroupingRun, *, now: datetime) -> bool:
     """Whether a queued or running run has taken so long that its worker must have gone."""
     allowed = timedelta(seconds=2 * time_limit_seconds() + 600)
     return run.status in ACTIVE_RUN_STATUSES and now - run.created_at > allowed
+
+
+# Late applicants, once cohorts are published -------------------------------------------
+
+
+@dataclass
+class LateProposal:
+    cohort: Cohort
+    slot: datetime
+    taken: int
+
+
+@dataclass
+class LateApplicant:
+    """Someone not in a published cohort, with the published cohorts proposed for them
+    (room, and a meeting their availability covers), or why none is."""
+
+    enrollment: Enrollment
+    proposals: list[LateProposal]
+    why_none: str = ""
+
+
+def late_applicants(*, round: Round) -> list[LateApplicant]:
+    """Applicants and accepted participants outside the round's published cohorts, each
+    with the published cohorts that could take them. Five queries, however many."""
+    cohorts = list(
+        Cohort.objects.published().filter(round=round).with_member_count().order_by("name")
+    )
+    visitors = busiest_visits([c.pk for c in cohorts])
+    people = list(
+        Enrollment.objects.filter(
+            round=round, status__in=Enrollment.AWAITING_DECISION | Enrollment.ELIGIBLE
+        )
+        .participants()
+        .exclude(placement__cohort__published_at__isnull=False)
+        .select_related("user")
+        .order_by("applied_at", "pk")
+    )
+    raw: dict[int, list[Interval]] = defaultdict(list)
+    for owner, start, end in AvailabilitySlot.objects.filter(enrollment__in=people).values_list(
+        "enrollment_id", "start", "end"
+    ):
+        raw[owner].append((start, end))
+    result = []
+    for person in people:
+        intervals = normalise(raw[person.pk])
+        fitting = [c for c in cohorts if covers(intervals, c.slot_start, round.meeting_minutes)]
+        taken = {c.pk: c.member_count + visitors.get(c.pk, 0) for c in cohorts}
+        proposals = [
+            LateProposal(c, regular_slot(c, week_of=round.starts_on), taken[c.pk])
+            for c in fitting
+            if taken[c.pk] + 1 <= round.cohort_max_size
+        ]
+        why = ""
+        if not proposals:
+            if not cohorts:
+                why = "The round has no published cohorts yet."
+            elif not intervals:
+                why = "They gave no times they can meet."
+            elif not fitting:
+                why = "No published cohort meets at a time they gave."
+            else:
+                full = ", ".join(
+                    f"{c.name} ({taken[c.pk]} of {round.cohort_max_size})" for c in fitting
+                )
+                why = f"Every cohort that meets at a time they gave is full: {full}."
+        result.append(LateApplicant(person, proposals, why))
+    return result

@@ -12,5 +12,6 @@ urlpatterns = [
     path("rounds/<slug:slug>/cohorts/<int:pk>/", views.cohort, name="cohort"),
     path("rounds/<slug:slug>/cohorts/<int:pk>/check/", views.check, name="check"),
     path("rounds/<slug:slug>/publish/", views.publish, name="publish"),
+    path("rounds/<slug:slug>/late/", views.late, name="late"),
     path("rounds/<slug:slug>/preferences/", views.preferences, name="preferences"),
 ]

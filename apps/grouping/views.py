@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from apps.cohorts.services import cohort_slot_start
+from apps.cohorts.services import CohortError, cohort_slot_start, participant_place_late
 from apps.grouping import selectors
 from apps.grouping.forms import (
     FacilitatorForm,
@@ -320,3 +320,38 @@ def preferences(request, slug):
             return redirect("grouping:preferences", slug=round.slug)
     context = {"round": round, "form": form, "day_names": DAY_NAMES, "zone": zone}
     return render(request, "grouping/preferences.html", context)
+
+
+@login_required
+def late(request, slug):
+    """Applicants after publication: proposed cohorts with room that fit, placed in one click."""
+    round = selectors.round_for_grouping(user=request.user, slug=slug)
+    applicants = selectors.late_applicants(round=round)
+    error = None
+    if request.method == "POST":
+        person = next(
+            (a for a in applicants if str(a.enrollment.pk) == request.POST.get("enrollment")), None
+        )
+        proposal = person and next(
+            (p for p in person.proposals if str(p.cohort.pk) == request.POST.get("cohort")), None
+        )
+        if proposal is None:
+            error = "That cohort is no longer proposed for them; the list below is up to date."
+        else:
+            try:
+                participant_place_late(
+                    enrollment=person.enrollment, cohort=proposal.cohort, by=request.user
+                )
+            except CohortError as exc:
+                error = str(exc)
+            else:
+                messages.success(
+                    request,
+                    f"{person.enrollment.user.name} is accepted and placed in "
+                    f"{proposal.cohort.name}; its facilitators are told.",
+                )
+                return redirect("grouping:late", slug=round.slug)
+        applicants = selectors.late_applicants(round=round)
+    return render(
+        request, "grouping/late.html", {"round": round, "applicants": applicants, "error": error}
+    )
