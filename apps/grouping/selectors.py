@@ -5,8 +5,9 @@ Running grouping is for staff and the round's lead facilitators (the rule is
 reshuffle the whole round. ``can_run_grouping`` is where the grouping pages ask. Everyone
 else gets a 404, as for a round that does not exist.
 
-``round_state`` loads a round's cohorts, people, availability and placements in a fixed
-number of queries (five), however many cohorts and people there are; the review page,
+``round_state`` loads a round's cohorts, people, availability and placements, and the
+facilitators' cohorts in other rounds running at the same time, in a fixed number of
+queries (seven), however many cohorts and people there are; the review page,
 the live checks, the services' re-validation and the solver's problem
 (``problem_for_round``) all work from it.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
@@ -29,7 +31,14 @@ from apps.grouping.solver import Cohort as SolverCohort
 from apps.grouping.solver import Facilitator, Participant, Problem, SoftTier
 from apps.grouping.solver.soft import default_window, missed_minutes
 from apps.rounds import weekgrid
-from apps.rounds.cyclic_week import Interval, covers, normalise, overlap, subtract
+from apps.rounds.cyclic_week import (
+    MINUTES_PER_WEEK,
+    Interval,
+    covers,
+    normalise,
+    overlap,
+    subtract,
+)
 from apps.rounds.models import AvailabilitySlot, Enrollment, Round
 from apps.rounds.selectors import can_lead, rounds_led_by
 
@@ -131,13 +140,17 @@ class RoundState:
     ``people`` holds the eligible enrollments (accepted or active), each with
     ``intervals``, its availability as normalised UTC week intervals. Each cohort in
     ``cohorts`` carries ``lead_ids`` (eligible facilitators) and ``member_ids``
-    (eligible participants), so dropped people never count.
+    (eligible participants), so dropped people never count. ``elsewhere`` holds, by
+    facilitator, the published cohorts they lead in other rounds whose dates overlap
+    this one's: their meetings are busy times here, and count towards the person's own
+    limit on cohorts at once (``User.cohort_limit``).
     """
 
     round: Round
     cohorts: list[Cohort]
     people: dict[int, Enrollment]
     cohort_of: dict[int, int]
+    elsewhere: dict[int, list[Elsewhere]] = field(default_factory=dict)
     by_pk: dict[int, Cohort] = field(init=False)
     led_by: dict[int, list[Cohort]] = field(init=False)
 
@@ -180,13 +193,34 @@ class RoundState:
             return False
         return covers(person.intervals, slot_start, self.round.meeting_minutes)
 
+    def room_elsewhere(self, facilitator_id: int) -> int | None:
+        """How many cohorts in all the person's own limit still allows here, or None."""
+        person = self.people[facilitator_id]
+        if person.user.cohort_limit is None:
+            return None
+        return person.user.cohort_limit - len(self.elsewhere.get(facilitator_id, []))
+
+    def clash_elsewhere(self, facilitator_id: int, slot_start: int) -> Elsewhere | None:
+        """A cohort of another round the facilitator leads that a meeting here would meet."""
+        return next(
+            (
+                busy
+                for busy in self.elsewhere.get(facilitator_id, [])
+                if meetings_overlap(
+                    slot_start, self.round.meeting_minutes, busy.start, busy.minutes
+                )
+            ),
+            None,
+        )
+
     def lead_clash(
         self, facilitator_id: int, slot_start: int, *, cohort: Cohort, joining: bool
     ) -> str | None:
         """Why the facilitator cannot lead ``cohort`` at ``slot_start``, or None.
 
         ``joining`` is true when they would take the cohort on (a swap), which also needs
-        room under their ``max_cohorts``; their other cohorts must not overlap either way.
+        room under their ``max_cohorts`` and their own limit across rounds; their other
+        cohorts, in this round or another at the same time, must not overlap either way.
         """
         person = self.people[facilitator_id]
         others = [c for c in self.led_by.get(facilitator_id, []) if c.pk != cohort.pk]
@@ -196,12 +230,21 @@ class RoundState:
                 f"cohort{'s' if len(others) != 1 else ''} in this round, "
                 f"the most they said they can run ({person.max_cohorts})."
             )
+        room = self.room_elsewhere(facilitator_id)
+        if joining and room is not None and len(others) + 1 > room:
+            return (
+                f"{person.user.name} would lead more than {person.user.cohort_limit} cohorts "
+                "at once, counting other rounds that run at the same time."
+            )
         for other in others:
             if overlap(slot_start, other.slot_start, self.round.meeting_minutes):
                 return (
                     f"{person.user.name} already leads {other.name} at an overlapping time "
                     f"({slot_label(other)})."
                 )
+        busy = self.clash_elsewhere(facilitator_id, slot_start)
+        if busy is not None:
+            return f"{person.user.name} {busy.describe()} at an overlapping time."
         return None
 
     def lead_problems(self, cohort: Cohort) -> list[str]:
@@ -222,11 +265,93 @@ class RoundState:
                     problems.append(
                         f"{person.user.name} also leads {other.name} at an overlapping time."
                     )
+            busy = self.clash_elsewhere(lead, cohort.slot_start)
+            if busy is not None:
+                problems.append(f"{person.user.name} {busy.describe()} at an overlapping time.")
+            room = self.room_elsewhere(lead)
+            if room is not None and len(led) > room:
+                problems.append(
+                    f"{person.user.name} leads more than the {person.user.cohort_limit} cohorts "
+                    "at once they can, counting other rounds at the same time."
+                )
         return problems
 
 
+@dataclass(frozen=True)
+class Elsewhere:
+    """A published cohort of another round, overlapping this one in dates, that one of
+    this round's facilitators leads; ``start`` is its meeting as a minute of this round's
+    UTC week (read at its local time, so summer time in either round is accounted for)."""
+
+    cohort: Cohort
+    start: int
+    minutes: int
+
+    @property
+    def label(self) -> str:
+        return slot_label(self.cohort)
+
+    def describe(self) -> str:
+        return (
+            f"leads {self.cohort.name} of {self.cohort.round.course.title}, "
+            f"{self.cohort.round.name} ({slot_label(self.cohort)})"
+        )
+
+
+def meetings_overlap(first: int, first_minutes: int, second: int, second_minutes: int) -> bool:
+    """Whether two weekly meetings, of their own lengths, share any time."""
+    gap = (second - first) % MINUTES_PER_WEEK
+    return gap < first_minutes or MINUTES_PER_WEEK - gap < second_minutes
+
+
+def round_dates(round: Round) -> tuple[date, date]:
+    """The first day of a round and the day after its last session's week; without a
+    schedule, a round is taken to run twelve weeks."""
+    last = getattr(round, "last_week", None)
+    end = last + timedelta(days=7) if last else round.starts_on + timedelta(weeks=12)
+    return round.starts_on, end
+
+
+def cohorts_elsewhere(*, round: Round, facilitators: dict[int, Enrollment]) -> dict:
+    """The published cohorts that ``facilitators`` (this round's, by enrollment) lead in
+    other rounds overlapping this one in dates, by this round's enrollment (two queries)."""
+    if not facilitators:
+        return {}
+    if not hasattr(round, "last_week"):
+        round.last_week = round.schedule.aggregate(last=Max("week_starts_on"))["last"]
+    begins, ends = round_dates(round)
+    here = {person.user_id: pk for pk, person in facilitators.items()}
+    links = (
+        Cohort.facilitators.through.objects.filter(
+            enrollment__user_id__in=here,
+            enrollment__status__in=Enrollment.ELIGIBLE,
+            cohort__published_at__isnull=False,
+            cohort__round__starts_on__lt=ends,
+        )
+        .exclude(cohort__round=round)
+        .select_related("cohort__round__course", "enrollment")
+        .annotate(last_week=Max("cohort__round__schedule__week_starts_on"))
+        .order_by("cohort__round__starts_on", "cohort__name")
+    )
+    found: dict[int, list[Elsewhere]] = defaultdict(list)
+    for link in links:
+        other = link.cohort
+        other.round.last_week = link.last_week
+        if round_dates(other.round)[1] <= begins:
+            continue
+        minute = other.local_time.hour * 60 + other.local_time.minute
+        start = weekgrid.local_to_week_minute(
+            other.time_zone, round.starts_on, other.weekday, minute
+        )
+        found[here[link.enrollment.user_id]].append(
+            Elsewhere(other, start, other.round.meeting_minutes)
+        )
+    return found
+
+
 def round_state(*, round: Round) -> RoundState:
-    """The round's cohorts, eligible people with availability, and placements (five queries)."""
+    """The round's cohorts, eligible people with availability, and placements, and the
+    facilitators' cohorts in other rounds at the same time (seven queries)."""
     cohorts = list(Cohort.objects.filter(round=round).order_by("pk"))
     people = {
         e.pk: e
@@ -262,7 +387,12 @@ def round_state(*, round: Round) -> RoundState:
         if member_id in people and not people[member_id].is_facilitator:
             by_pk[cohort_id].member_ids.append(member_id)
             cohort_of[member_id] = cohort_id
-    return RoundState(round=round, cohorts=cohorts, people=people, cohort_of=cohort_of)
+    elsewhere = cohorts_elsewhere(
+        round=round, facilitators={pk: p for pk, p in people.items() if p.is_facilitator}
+    )
+    return RoundState(
+        round=round, cohorts=cohorts, people=people, cohort_of=cohort_of, elsewhere=elsewhere
+    )
 
 
 # The round as a problem for the solver ----------------------------------------------
@@ -305,7 +435,10 @@ def problem_for_round(
     * facilitators: eligible facilitators. Cohorts they already lead outside the run
       (published ones, and kept drafts they co-lead without being the lead the solver
       sees) use up one of their ``max_cohorts`` each, and the time of each of those
-      meetings is taken out of their availability so nothing new overlaps it.
+      meetings is taken out of their availability so nothing new overlaps it. So are
+      the meetings of the published cohorts they lead in other rounds whose dates
+      overlap this one's, which also count towards their own limit across rounds
+      (``User.cohort_limit``) where they set one.
 
     When ``keep_drafts`` is set, the round's draft cohorts become the solver's
     ``fixed_cohorts`` (with ``fill_fixed_cohorts`` on), so only the people outside them are
@@ -325,6 +458,8 @@ def problem_for_round(
 
     # Meetings each facilitator is held to outside what the solver decides.
     busy: dict[int, list[int]] = defaultdict(list)
+    # Theirs in other rounds at the same time: (start in this round's week, length).
+    away = {pk: [(b.start, b.minutes) for b in found] for pk, found in state.elsewhere.items()}
     kept_lead: dict[int, int] = {}
     for cohort in state.cohorts:
         leads = cohort.lead_ids
@@ -356,11 +491,16 @@ def problem_for_round(
     facilitators = []
     for pk, person in state.people.items():
         capacity = person.max_cohorts - len(busy[pk])
+        room = state.room_elsewhere(pk) if person.is_facilitator else None
+        if room is not None:
+            capacity = min(capacity, room - len(busy[pk]))
         if not person.is_facilitator or (capacity < 1 and pk not in leading_kept):
             continue
         free = person.intervals
         for start in busy[pk]:
             free = subtract(free, start, round.meeting_minutes)
+        for start, minutes in away.get(pk, []):
+            free = subtract(free, start, minutes)
         wish = preferences.get(pk)
         size = wish.preferred_size if wish else None
         facilitators.append(
@@ -489,6 +629,9 @@ class Review:
     participants: int
     run_is_stale: bool = False
     soft_tier: SoftTier | None = None
+    # Facilitators with cohorts in other rounds at the same time: (person, those cohorts,
+    # how many more they may lead here under their own limit, None for no limit).
+    elsewhere: list[tuple[Enrollment, list[Elsewhere], int | None]] = field(default_factory=list)
 
     @property
     def run_is_active(self) -> bool:
@@ -559,7 +702,7 @@ def cohort_review(
 def review(*, round: Round) -> Review:
     """The review page: draft and published cohorts with fits, and everyone left out.
 
-    Eight queries, whatever the number of cohorts: the latest run, ``round_state``'s five,
+    Ten queries, whatever the number of cohorts: the latest run, ``round_state``'s seven,
     the soft tier and the priority labels; one more when the latest run has not finished
     well.
     """
@@ -590,6 +733,16 @@ def review(*, round: Round) -> Review:
         participants=sum(1 for e in state.people.values() if not e.is_facilitator),
         run_is_stale=run is not None and run_is_stale(run, now=timezone.now()),
         soft_tier=tier,
+        elsewhere=[
+            (
+                state.people[pk],
+                found,
+                None if state.room_elsewhere(pk) is None else max(0, state.room_elsewhere(pk)),
+            )
+            for pk, found in sorted(
+                state.elsewhere.items(), key=lambda item: state.people[item[0]].user.name
+            )
+        ],
     )
 
 
