@@ -358,6 +358,40 @@ def check_switch_answered(reminders, now):
     return outcomes
 
 
+# Placed after publication ---------------------------------------------------------
+
+
+def check_cohort_placed(reminders, now):
+    """Sent while the person is still in the cohort they were placed in."""
+    changes = Change.objects.select_related("cohort__round__course", "enrollment").in_bulk(
+        [int(r.occasion.split(":")[1]) for r in reminders]
+    )
+    placed = dict(
+        Placement.objects.filter(
+            enrollment_id__in={c.enrollment_id for c in changes.values()}
+        ).values_list("enrollment_id", "cohort_id")
+    )
+    outcomes = {}
+    for reminder in reminders:
+        change = changes.get(int(reminder.occasion.split(":")[1]))
+        if change is None or placed.get(change.enrollment_id) != change.cohort_id:
+            outcomes[reminder.pk] = Outcome("no longer in that cohort")
+        elif not change.enrollment.is_taking_part:
+            outcomes[reminder.pk] = Outcome("no longer taking part")
+        else:
+            cohort = change.cohort
+            outcomes[reminder.pk] = Outcome(
+                context={
+                    "cohort": cohort,
+                    "next_meeting": cohort.meetings.filter(is_cancelled=False, starts_at__gt=now)
+                    .order_by("starts_at")
+                    .first(),
+                },
+                url=reverse("cohorts:mine"),
+            )
+    return outcomes
+
+
 register(
     Kind(
         slug="meeting_tomorrow",
@@ -422,5 +456,13 @@ register(
         label="My request to switch cohort is answered",
         audience=PARTICIPANT,
         check=check_switch_answered,
+    )
+)
+register(
+    Kind(
+        slug="cohort_placed",
+        label="I am given a place in a cohort",
+        audience=PARTICIPANT,
+        check=check_cohort_placed,
     )
 )

@@ -706,12 +706,18 @@ def participant_place_late(
     placement, _ = Placement.objects.update_or_create(
         enrollment=enrollment, defaults={"cohort": cohort}
     )
-    change_record(
+    change = change_record(
         kind=Change.Kind.LATE,
         round=cohort.round,
         cohort=cohort,
         enrollment=enrollment,
         by=by,
+    )
+    reminders_schedule(
+        user=enrollment.user,
+        kind="cohort_placed",
+        occasion=f"placed:{change.pk}",
+        round=cohort.round,
     )
     return placement
 

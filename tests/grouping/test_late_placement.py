@@ -75,6 +75,7 @@ def test_an_admin_accepts_and_places_an_applicant_in_one_click(client, round_wit
     assert Placement.objects.get(enrollment=person).cohort == tuesday
     assert Change.objects.get().kind == Change.Kind.LATE
     assert Reminder.objects.get(kind="cohort_change").user == tuesday.facilitators.get().user
+    assert Reminder.objects.get(kind="cohort_placed").user == person.user
 
 
 @time_machine.travel(BEFORE_ROUND, tick=False)

@@ -28,6 +28,7 @@ def test_each_app_registers_its_own_kinds_with_their_templates():
         "switch_request": "apps.cohorts.reminders",
         "switch_overdue": "apps.cohorts.reminders",
         "switch_answered": "apps.cohorts.reminders",
+        "cohort_placed": "apps.cohorts.reminders",
         "exercise_due": "apps.submissions.reminders",
         "revision_waiting": "apps.submissions.reminders",
         "grading_waiting": "apps.grading.reminders",

@@ -230,7 +230,22 @@ def switch_answered(user, now) -> Reminder:
     return due(user, switch.to_cohort.round, "switch_answered", f"switch:{switch.pk}", now)
 
 
+def cohort_placed(user, now) -> Reminder:
+    cohort = CohortFactory(name=COHORT)
+    unit = UnitFactory(course=cohort.round.course, title=UNIT)
+    starts_at = now + timedelta(days=2)
+    Meeting.objects.create(
+        cohort=cohort, unit=unit, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=90)
+    )
+    placement = PlacementFactory(cohort=cohort, enrollment__user=user, enrollment__status="active")
+    change = Change.objects.create(
+        round=cohort.round, kind=Change.Kind.LATE, cohort=cohort, enrollment=placement.enrollment
+    )
+    return due(user, cohort.round, "cohort_placed", f"placed:{change.pk}", now)
+
+
 WORLDS = {
+    "cohort_placed": cohort_placed,
     "switch_request": switch_request,
     "switch_overdue": switch_overdue,
     "switch_answered": switch_answered,
