@@ -252,3 +252,27 @@ def test_an_author_who_left_hears_nothing_more_about_their_reviews(
     [row] = news("reviews_released")
     assert row.skip_reason == "no longer taking part in this round"
     assert not [t for t in titles(author) if "ready to read" in t]
+
+
+def test_the_planner_announces_a_release_no_service_did(django_capture_on_commit_callbacks):
+    """The author's last unfinished review is handed over: the rest of theirs were done."""
+    world = build_world(4)
+    allocate(world, django_capture_on_commit_callbacks)
+    author = world.everyone[0]
+    done, unfinished = reviews_by(author)
+    with at(DAY), django_capture_on_commit_callbacks(execute=True):
+        for assignment in [done, *reviews_of(world, author)]:
+            write(assignment, world)
+    assert news("reviews_released") == []
+    other = unfinished.submission.enrollment
+    asked = {a.reviewer_id for a in reviews_of(world, other)} | {other.pk}
+    to = next(person for person in world.everyone if person.pk not in asked)
+    with at(DAY + timedelta(hours=1)):
+        review_hand_over(assignment=unfinished, to=to, by=world.facilitators[0].user)
+        assert news("reviews_released") == []
+
+        reminders_plan()
+
+    [row] = news("reviews_released")
+    assert row.user == author.user
+    assert "Reviews of your “Plan your career” are ready to read" in titles(author)
