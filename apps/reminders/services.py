@@ -131,9 +131,12 @@ def reminders_schedule_many(*, kind: str, events: Iterable[Planned]) -> int:
     written here. Returns how many rows are new.
     """
     found = registry.get(kind)  # LookupError for a kind no app registered
+    events = list(events)
+    if not events:
+        return 0
     hours = _hours_for(found)
     events = [event for event in events if hours(event.round_id) is not None]
-    return _insert(found, events, now=timezone.now()) if events else 0
+    return _insert(found, events, now=timezone.now())
 
 
 def reminders_schedule(
