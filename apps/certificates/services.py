@@ -1,7 +1,11 @@
+from functools import partial
+
+from django.db import transaction
 from django.utils import timezone
 
 from apps.certificates.models import Certificate
 from apps.certificates.selectors import completion_for
+from apps.reminders.services import reminders_schedule
 from apps.rounds.models import Enrollment
 
 
@@ -22,11 +26,24 @@ def certificate_issue(*, enrollment: Enrollment) -> Certificate:
         raise CertificateError("Certificates are for participants.")
     if not completion_for(enrollment).is_complete:
         raise CertificateError("The round is not complete yet; see what is left above.")
-    certificate, _ = Certificate.objects.get_or_create(enrollment=enrollment)
+    certificate, created = Certificate.objects.get_or_create(enrollment=enrollment)
     Enrollment.objects.filter(pk=enrollment.pk).exclude(status=Enrollment.Status.DROPPED).update(
         status=Enrollment.Status.COMPLETED, status_changed_at=timezone.now()
     )
+    if created:
+        transaction.on_commit(partial(_tell_holder, certificate))
     return certificate
+
+
+def _tell_holder(certificate: Certificate) -> None:
+    """A notice in the app now and an email to keep, with the link that proves it."""
+    enrollment = certificate.enrollment
+    reminders_schedule(
+        user=enrollment.user,
+        kind="certificate_issued",
+        occasion=f"certificate:{certificate.pk}",
+        round=enrollment.round,
+    )
 
 
 def certificate_revoke(*, certificate: Certificate, by, reason: str) -> None:

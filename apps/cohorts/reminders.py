@@ -419,6 +419,7 @@ register(
         audience=PARTICIPANT,
         check=check_meeting_changed,
         hint="Sent as soon as a facilitator changes one of your meetings.",
+        in_app_at_once=True,
     )
 )
 register(
@@ -428,6 +429,7 @@ register(
         audience=FACILITATOR,
         check=check_cohort_change,
         hint="Switches, meetings moved or covered, people leaving or placed late.",
+        in_app_at_once=True,
     )
 )
 register(
@@ -437,6 +439,7 @@ register(
         audience=FACILITATOR,
         check=check_switch_pending,
         hint="Sent when a switch needs your approval.",
+        in_app_at_once=True,
     )
 )
 register(
@@ -456,6 +459,7 @@ register(
         label="My request to switch cohort is answered",
         audience=PARTICIPANT,
         check=check_switch_answered,
+        in_app_at_once=True,
     )
 )
 register(
@@ -464,5 +468,6 @@ register(
         label="I am given a place in a cohort",
         audience=PARTICIPANT,
         check=check_cohort_placed,
+        in_app_at_once=True,
     )
 )

@@ -28,7 +28,8 @@ from apps.cohorts.selectors import (
     seats_taken,
 )
 from apps.reminders.models import Reminder
-from apps.reminders.services import reminders_schedule
+from apps.reminders.registry import Planned
+from apps.reminders.services import reminders_schedule_many
 from apps.rounds import weekgrid
 from apps.rounds.models import Enrollment, Round
 from apps.rounds.services import (
@@ -338,12 +339,23 @@ def change_record(
     told = facilitator_users(cohorts=cohorts)
     if meeting is not None and meeting.substitute_id:
         told.append(meeting.substitute.user)
-    for user in {u.pk: u for u in told}.values():
-        if by is None or user.pk != by.pk:
-            reminders_schedule(
-                user=user, kind="cohort_change", occasion=f"change:{change.pk}", round=round
-            )
+    _tell(
+        "cohort_change",
+        [u for u in told if by is None or u.pk != by.pk],
+        occasion=f"change:{change.pk}",
+        round=round,
+    )
     return change
+
+
+def _tell(kind: str, users, *, occasion: str, round: Round) -> None:
+    """Queue news of a change to each person, once (inside the change's transaction, so
+    a change rolled back tells nobody: the rows and in-app notices go with it)."""
+    now = timezone.now()
+    reminders_schedule_many(
+        kind=kind,
+        events=[Planned(pk, round.pk, occasion, now) for pk in {u.pk for u in users}],
+    )
 
 
 def _forget_planned_reminders(meeting: Meeting) -> None:
@@ -360,13 +372,12 @@ def _forget_planned_reminders(meeting: Meeting) -> None:
 
 def _tell_members(meeting: Meeting) -> None:
     """Tell everyone due at the meeting what has changed, once per change (its sequence)."""
-    for user in meeting_people(meeting=meeting):
-        reminders_schedule(
-            user=user,
-            kind="meeting_changed",
-            occasion=f"meeting:{meeting.pk}:{meeting.sequence}",
-            round=meeting.cohort.round,
-        )
+    _tell(
+        "meeting_changed",
+        meeting_people(meeting=meeting),
+        occasion=f"meeting:{meeting.pk}:{meeting.sequence}",
+        round=meeting.cohort.round,
+    )
 
 
 def _changeable(meeting: Meeting) -> Meeting:
@@ -615,10 +626,12 @@ def switch_request(
     switch.save()
     if not to.round.switches_need_approval:
         return _switch_apply(switch, by=by)
-    for user in facilitator_users(cohorts=[to]):
-        reminders_schedule(
-            user=user, kind="switch_request", occasion=f"switch:{switch.pk}", round=to.round
-        )
+    _tell(
+        "switch_request",
+        facilitator_users(cohorts=[to]),
+        occasion=f"switch:{switch.pk}",
+        round=to.round,
+    )
     return switch
 
 
@@ -641,9 +654,9 @@ def switch_decide(*, switch: Switch, approve: bool, by: User | None) -> Switch:
         switch.decided_by = by
         switch.decided_at = timezone.now()
         switch.save(update_fields=["status", "decided_by", "decided_at"])
-    reminders_schedule(
-        user=switch.enrollment.user,
-        kind="switch_answered",
+    _tell(
+        "switch_answered",
+        [switch.enrollment.user],
         occasion=f"switch:{switch.pk}",
         round=switch.to_cohort.round,
     )
@@ -713,12 +726,7 @@ def participant_place_late(
         enrollment=enrollment,
         by=by,
     )
-    reminders_schedule(
-        user=enrollment.user,
-        kind="cohort_placed",
-        occasion=f"placed:{change.pk}",
-        round=cohort.round,
-    )
+    _tell("cohort_placed", [enrollment.user], occasion=f"placed:{change.pk}", round=cohort.round)
     return placement
 
 

@@ -276,6 +276,21 @@ class Prompt(models.Model):
         return self.answer in (self.Answer.LIST, self.Answer.MILESTONES)
 
     @property
+    def bounds_guidance(self) -> str:
+        """The item bounds as a rule ("Needs 3-5 items") or a suggestion, as the course set them.
+
+        Only strict bounds are checked on submitting, so the others must not read as a rule.
+        """
+        bounds = self.item_bounds
+        if not bounds:
+            return ""
+        if self.answer == self.Answer.MILESTONES:
+            bounds = bounds.replace("item", "milestone")
+        if not self.strict_item_bounds:
+            return f"Suggested: {bounds}"
+        return f"Needs {bounds}" if self.is_required else f"If answered, needs {bounds}"
+
+    @property
     def item_bounds(self) -> str:
         """Say the list bounds the way a person would, e.g. "3-5 items"."""
         low, high = self.min_items, self.max_items

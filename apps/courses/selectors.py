@@ -243,7 +243,7 @@ class PromptItem:
     text: str
     is_required: bool
     answer: str
-    item_bounds: str
+    bounds_guidance: str
     timebox_minutes: int | None
     help_html: SafeString | None
 
@@ -273,6 +273,7 @@ def unit_exercises(*, unit: Unit) -> list[ExerciseItem]:
             "prompts__answer",
             "prompts__min_items",
             "prompts__max_items",
+            "prompts__strict_item_bounds",
             "prompts__timebox_minutes",
             "prompts__help_text",
         )
@@ -280,7 +281,7 @@ def unit_exercises(*, unit: Unit) -> list[ExerciseItem]:
     exercises: dict[int, ExerciseItem] = {}
     for row in rows:
         pk, title, kind, instructions, prompt_pk, text, required, answer, low, high = row[:10]
-        timebox, help_text = row[10:]
+        strict, timebox, help_text = row[10:]
         exercise = exercises.get(pk)
         if exercise is None:
             exercise = exercises[pk] = ExerciseItem(
@@ -297,7 +298,13 @@ def unit_exercises(*, unit: Unit) -> list[ExerciseItem]:
                 is_required=required,
                 answer=answer,
                 # The model's wording, without loading the model.
-                item_bounds=Prompt(min_items=low, max_items=high).item_bounds,
+                bounds_guidance=Prompt(
+                    answer=answer,
+                    is_required=required,
+                    min_items=low,
+                    max_items=high,
+                    strict_item_bounds=strict,
+                ).bounds_guidance,
                 timebox_minutes=timebox,
                 help_html=render_markdown(help_text) if help_text else None,
             )

@@ -54,14 +54,12 @@ def render_text(template_name: str, context: dict) -> str:
     return template.render(Context(context, autoescape=False))
 
 
-def build_message(reminder, outcome) -> EmailMultiAlternatives:
-    """The email for one reminder that its kind's check said to send."""
-    kind = registry.get(reminder.kind)
+def _context(reminder, outcome) -> dict:
     user = reminder.user
     unsubscribe = absolute(
         reverse("reminders:unsubscribe", args=[unsubscribe_token(user.pk, reminder.kind)])
     )
-    context = {
+    return {
         **outcome.context,
         "user": user,
         "reminder": reminder,
@@ -70,14 +68,32 @@ def build_message(reminder, outcome) -> EmailMultiAlternatives:
         "preferences_url": absolute(reverse("reminders:preferences")),
         "time_zone": user.time_zone,
     }
+
+
+def _subject_and_text(kind: registry.Kind, context: dict) -> tuple[str, str]:
+    # Templates may wrap; a subject is one line.
+    subject = " ".join(render_text(kind.template("subject.txt"), context).split())
+    return subject, render_text(kind.template("body.txt"), context)
+
+
+def notice_text(reminder, outcome) -> tuple[str, str]:
+    """The subject and text part of a reminder's email, which its in-app notice repeats."""
+    return _subject_and_text(registry.get(reminder.kind), _context(reminder, outcome))
+
+
+def build_message(reminder, outcome) -> EmailMultiAlternatives:
+    """The email for one reminder that its kind's check said to send."""
+    kind = registry.get(reminder.kind)
+    user = reminder.user
+    context = _context(reminder, outcome)
+    subject, text = _subject_and_text(kind, context)
     message = EmailMultiAlternatives(
-        # Templates may wrap; a subject is one line.
-        subject=" ".join(render_text(kind.template("subject.txt"), context).split()),
-        body=render_text(kind.template("body.txt"), context),
+        subject=subject,
+        body=text,
         to=[formataddr((user.name, user.email))],
         headers={
             # One-click unsubscribe (RFC 8058): mail clients post to the link, no login needed.
-            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Message-ID": message_id(reminder.pk),
         },

@@ -11,8 +11,8 @@ A kind has two halves:
 * `plan(window, hours)` finds the occasions coming up (a meeting, a due date,
   a milestone) and yields a `Planned` row for each person to remind;
   `services.reminders_plan` inserts them, once per (person, kind, occasion).
-  A kind about something that has just happened (work returned, say) has no
-  planner: the code where it happens calls `services.reminders_schedule`.
+  A kind about something that has just happened (work returned, say) usually
+  has no planner: the code where it happens calls `services.reminders_schedule`.
 * `check(reminders, now)` runs on a claimed batch just before sending. It
   returns an `Outcome` per reminder: skip it (the reason has gone), send it
   later, or send it with this template context and link. It reads what it
@@ -20,6 +20,13 @@ A kind has two halves:
 
 Its email is the template triple `emails/<slug>-subject.txt`, `-body.txt` and
 `-body.html`.
+
+A kind marked `in_app_at_once` is news rather than a nudge (work returned, a
+certificate issued): its in-app notice, titled and worded as the email, is
+written the first time its check says the message should go, which for an
+event is the moment it is scheduled. The email alone then waits for the
+person's choices and quiet hours. Other kinds write their notice when the
+email is sent.
 """
 
 from collections.abc import Callable, Iterable
@@ -46,7 +53,7 @@ class Window:
 
 @dataclass(frozen=True)
 class Planned:
-    """A reminder a planner wants to exist."""
+    """A reminder a planner, or the code where something just happened, wants to exist."""
 
     user_id: int
     round_id: int | None
@@ -81,6 +88,8 @@ class Kind:
     # other kinds for the same audience only through it.
     is_digest: bool = False
     hint: str = ""
+    # News: shown in the app as soon as it happens, even to someone who switched its email off.
+    in_app_at_once: bool = False
 
     def template(self, part: str) -> str:
         """One of the email's templates: "subject.txt", "body.txt" or "body.html"."""

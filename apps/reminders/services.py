@@ -16,6 +16,7 @@ row was updated; it lasts one short transaction.
 import contextlib
 import logging
 import time as clock
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -27,7 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.reminders import registry
-from apps.reminders.emails import build_message
+from apps.reminders.emails import build_message, notice_text
 from apps.reminders.models import (
     Notification,
     Preference,
@@ -35,7 +36,7 @@ from apps.reminders.models import (
     ReminderSetting,
     RoundReminderPause,
 )
-from apps.reminders.registry import Outcome, Window
+from apps.reminders.registry import Outcome, Planned, Window
 from apps.reminders.selectors import claim_timeout, due_reminders
 
 logger = logging.getLogger(__name__)
@@ -64,74 +65,163 @@ def _hours_for(kind: registry.Kind) -> registry.Hours:
     return hours
 
 
+def _insert(
+    kind: registry.Kind, planned: Iterable[Planned], *, now: datetime, not_before=None
+) -> int:
+    """Add the rows that do not exist yet, none for closed accounts; returns how many.
+
+    The unique constraint on (user, kind, occasion) keeps a second caller at the
+    same moment from adding a row twice (both would then count it). Rows of a
+    kind shown in the app at once that are already due get their notice now.
+    """
+    planned = {(p.user_id, p.occasion): p for p in planned}
+    # A closed account (deleted, or switched off by an admin) is told nothing more.
+    closed = set(
+        get_user_model()
+        .objects.filter(pk__in={user_id for user_id, _ in planned}, is_active=False)
+        .values_list("pk", flat=True)
+    )
+    existing = set(
+        Reminder.objects.filter(
+            kind=kind.slug, occasion__in={occasion for _, occasion in planned}
+        ).values_list("user_id", "occasion")
+    )
+    rows = [
+        Reminder(
+            user_id=p.user_id,
+            round_id=p.round_id,
+            kind=kind.slug,
+            occasion=p.occasion,
+            due_at=max(p.due_at, not_before) if not_before else p.due_at,
+        )
+        for key, p in planned.items()
+        if key not in existing and p.user_id not in closed
+    ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    if kind.in_app_at_once:
+        _notify_new(kind, rows, now)
+    return len(rows)
+
+
 def reminders_plan(*, now: datetime | None = None) -> int:
     """Create the rows for every reminder falling due soon; returns how many are new.
 
     Safe to run as often as wanted: a (user, kind, occasion) row that exists
-    is left alone, and the unique constraint keeps a planner running at the
-    same moment from adding it twice (both would then count it).
+    is left alone.
     """
     now = now or timezone.now()
     window = Window(now - PLAN_LOOKBACK, now + PLAN_LOOKAHEAD)
     created = 0
     for kind in registry.kinds():
-        if kind.plan is None:
-            continue
-        planned = {(p.user_id, p.occasion): p for p in kind.plan(window, _hours_for(kind))}
-        # A closed account (deleted, or switched off by an admin) is told nothing more.
-        closed = set(
-            get_user_model()
-            .objects.filter(pk__in={user_id for user_id, _ in planned}, is_active=False)
-            .values_list("pk", flat=True)
-        )
-        existing = set(
-            Reminder.objects.filter(
-                kind=kind.slug, occasion__in={occasion for _, occasion in planned}
-            ).values_list("user_id", "occasion")
-        )
-        rows = [
-            Reminder(
-                user_id=p.user_id,
-                round_id=p.round_id,
-                kind=kind.slug,
-                occasion=p.occasion,
-                due_at=max(p.due_at, window.start),
-            )
-            for key, p in planned.items()
-            if key not in existing and p.user_id not in closed
-        ]
-        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-        created += len(rows)
+        if kind.plan is not None:
+            planned = kind.plan(window, _hours_for(kind))
+            created += _insert(kind, planned, now=now, not_before=window.start)
     return created
+
+
+def reminders_schedule_many(*, kind: str, events: Iterable[Planned]) -> int:
+    """Queue one message to each of several people about something that has just happened.
+
+    For kinds whose rows no planner makes: the code where the thing happens
+    calls this (or `reminders_schedule`, for one person) once it is committed.
+    At most one row per (user, kind, occasion), however often it is called;
+    none where the round switched the kind off, or for a closed account. The
+    rows go out through the kind's check, the person's choices and their quiet
+    hours like any other; a kind shown in the app at once has its notice
+    written here. Returns how many rows are new.
+    """
+    found = registry.get(kind)  # LookupError for a kind no app registered
+    events = list(events)
+    if not events:
+        return 0
+    hours = _hours_for(found)
+    events = [event for event in events if hours(event.round_id) is not None]
+    return _insert(found, events, now=timezone.now())
 
 
 def reminders_schedule(
     *, user, kind: str, occasion: str, due_at: datetime | None = None, round=None
 ) -> Reminder | None:
-    """Queue one message about something that has just happened, such as work returned.
+    """Queue one message to one person about something that has just happened, such as work
+    returned; due now unless told otherwise.
 
-    For kinds whose rows no planner makes: the code where the thing happens
-    calls this. Like planning, it makes at most one row per (user, kind,
-    occasion), however often it is called. Due now unless told otherwise, the
-    row goes out with the next tick, through the kind's check, the person's
-    choices and their quiet hours like any other. Returns None, queuing
-    nothing, when the round switched the kind off or the account is closed.
+    Returns the row for this occasion, or None when there is none: the round
+    switched the kind off, or the account is closed.
     """
-    registry.get(kind)  # LookupError for a kind no app registered
-    if not user.is_active:
-        return None
-    if (
-        round is not None
-        and ReminderSetting.objects.filter(round=round, kind=kind, is_enabled=False).exists()
-    ):
-        return None
-    reminder, _ = Reminder.objects.get_or_create(
-        user=user,
-        kind=kind,
-        occasion=occasion,
-        defaults={"round": round, "due_at": due_at or timezone.now()},
+    event = Planned(user.pk, round.pk if round else None, occasion, due_at or timezone.now())
+    reminders_schedule_many(kind=kind, events=[event])
+    return Reminder.objects.filter(user=user, kind=kind, occasion=occasion).first()
+
+
+# In-app notices ---------------------------------------------------------------------------
+
+
+def _says_send(outcome: Outcome) -> bool:
+    return not outcome.skip_reason and outcome.reschedule_to is None
+
+
+def _shown_at_once(slug: str) -> bool:
+    try:
+        return registry.get(slug).in_app_at_once
+    except LookupError:  # a kind no longer registered is skipped, never shown
+        return False
+
+
+def _notify_at_once(reminders: list[Reminder], outcomes: dict[int, Outcome]) -> None:
+    """Write the notice of each at-once reminder whose check says it should go, unless written.
+
+    Its title and text are the email's subject and text part. A reminder has at
+    most one notice (the one-to-one link is unique), so writing it here, at
+    scheduling and again at dispatch, can never show it twice. A notice that
+    fails to render is left for the next attempt; its email fails the same way
+    and is recorded on the row.
+    """
+    due = [
+        r
+        for r in reminders
+        if _shown_at_once(r.kind) and r.user.is_active and _says_send(outcomes[r.pk])
+    ]
+    if not due:
+        return
+    written = set(
+        Notification.objects.filter(reminder__in=due).values_list("reminder_id", flat=True)
     )
-    return reminder
+    notices = []
+    for reminder in due:
+        if reminder.pk in written:
+            continue
+        outcome = outcomes[reminder.pk]
+        try:
+            title, body = notice_text(reminder, outcome)
+        except Exception:  # noqa: BLE001 - one broken notice must not stop the others
+            logger.exception("The notice of reminder %s could not be written", reminder.pk)
+            continue
+        notices.append(
+            Notification(
+                user_id=reminder.user_id, reminder=reminder, title=title, body=body, url=outcome.url
+            )
+        )
+    Notification.objects.bulk_create(notices, ignore_conflicts=True)
+
+
+def _notify_new(kind: registry.Kind, rows: list[Reminder], now: datetime) -> None:
+    """The notices of rows just inserted that are due already, after the kind's check."""
+    keys = {(row.user_id, row.occasion) for row in rows if row.due_at <= now}
+    if not keys:
+        return
+    # Read back, since a bulk insert that ignores conflicts does not return ids.
+    inserted = [
+        reminder
+        for reminder in Reminder.objects.filter(
+            kind=kind.slug,
+            status=Reminder.Status.PENDING,
+            user_id__in={user_id for user_id, _ in keys},
+            occasion__in={occasion for _, occasion in keys},
+        ).select_related("user", "round")
+        if (reminder.user_id, reminder.occasion) in keys
+    ]
+    if inserted:
+        _notify_at_once(inserted, kind.check(inserted, now))
 
 
 # Dispatch -------------------------------------------------------------------------------
@@ -181,8 +271,11 @@ def _not_wanted(reminders: list[Reminder]) -> set[tuple[int, str]]:
     return off
 
 
-def _outcomes(reminders: list[Reminder], now: datetime) -> dict[int, Outcome]:
-    """Each reminder's kind's verdict, one check per kind for the whole batch."""
+def _checked(reminders: list[Reminder], now: datetime) -> dict[int, Outcome]:
+    """Each reminder's kind's verdict, one check per kind for the whole batch.
+
+    A closed account gets nothing, whatever its kind says.
+    """
     by_kind: dict[str, list[Reminder]] = {}
     for reminder in reminders:
         by_kind.setdefault(reminder.kind, []).append(reminder)
@@ -195,13 +288,21 @@ def _outcomes(reminders: list[Reminder], now: datetime) -> dict[int, Outcome]:
             outcomes.update({reminder.pk: gone for reminder in group})
             continue
         outcomes.update(kind.check(group, now))
-    not_wanted = _not_wanted(reminders)
     for reminder in reminders:
         if not reminder.user.is_active:
             outcomes[reminder.pk] = Outcome("the account is closed")
-        elif (reminder.user_id, reminder.kind) in not_wanted:
-            outcomes[reminder.pk] = Outcome("the person switched this kind of reminder off")
     return outcomes
+
+
+def _emails_wanted(reminders: list[Reminder], outcomes: dict[int, Outcome]) -> dict[int, Outcome]:
+    """The outcomes once people's own choices are applied: no email of a kind switched off."""
+    not_wanted = _not_wanted(reminders)
+    return {
+        reminder.pk: Outcome("the person switched this kind of reminder off")
+        if (reminder.user_id, reminder.kind) in not_wanted
+        else outcomes[reminder.pk]
+        for reminder in reminders
+    }
 
 
 def _finish(reminder: Reminder, claimed_at: datetime, **changes) -> bool:
@@ -237,9 +338,13 @@ def _record_failure(reminder: Reminder, now: datetime, error: Exception) -> None
 
 
 def _confirm_sent(reminder: Reminder, claimed_at: datetime, message, *, url: str) -> None:
-    """Mark the row sent and keep the in-app copy, unless another dispatcher took it over."""
+    """Mark the row sent and keep the in-app copy, unless another dispatcher took it over.
+
+    A kind shown in the app at once has its copy already (`_notify_at_once`).
+    """
     with transaction.atomic():
-        if _finish(reminder, claimed_at, status=Reminder.Status.SENT, sent_at=timezone.now()):
+        sent = _finish(reminder, claimed_at, status=Reminder.Status.SENT, sent_at=timezone.now())
+        if sent and not registry.get(reminder.kind).in_app_at_once:
             Notification.objects.create(
                 user_id=reminder.user_id,
                 reminder=reminder,
@@ -274,7 +379,10 @@ def reminders_send_batch(*, batch_size: int = 200, now: datetime | None = None) 
     result = DispatchResult()
     if not claimed:
         return result
-    outcomes = _outcomes(claimed, now)
+    checked = _checked(claimed, now)
+    # News reaches the app before anything can hold its email back: choices, quiet hours.
+    _notify_at_once(claimed, checked)
+    outcomes = _emails_wanted(claimed, checked)
     connection = get_connection()
     try:
         for position, reminder in enumerate(claimed):

@@ -11,17 +11,22 @@ unique constraint on assignments backs that up.
 import zlib
 from collections import Counter
 from datetime import timedelta
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.courses.models import Exercise, Level
+from apps.reminders.registry import Planned
+from apps.reminders.services import reminders_schedule_many
 from apps.reviews import allocation
 from apps.reviews.models import PeerReviewSettings, Review, ReviewAssignment
+from apps.reviews.reminders import readable_reviews
 from apps.reviews.selectors.moderation import hand_over_candidates
 from apps.reviews.selectors.pools import pool_state
 from apps.reviews.selectors.schedule import review_due_at
 from apps.rounds.models import Enrollment, Round
+from apps.submissions.models import Submission
 
 # A review handed out once the reviews' due date has passed (a replacement, or
 # work for someone who submitted very late) gets this long from the moment it is
@@ -70,7 +75,7 @@ def _apply(round, exercise, settings, changes: allocation.Changes) -> int:
             submission_id=int(gone.submission),
             status__in=[ReviewAssignment.Status.NOT_STARTED, ReviewAssignment.Status.STARTED],
         ).update(status=ReviewAssignment.Status.ABANDONED)
-    ReviewAssignment.objects.bulk_create(
+    created = ReviewAssignment.objects.bulk_create(
         ReviewAssignment(
             reviewer_id=int(new.reviewer),
             submission_id=int(new.submission),
@@ -79,7 +84,45 @@ def _apply(round, exercise, settings, changes: allocation.Changes) -> int:
         )
         for new in changes.create
     )
-    return len(changes.create)
+    transaction.on_commit(partial(_tell_reviewers, created))
+    return len(created)
+
+
+def _tell_reviewers(assignments: list[ReviewAssignment]) -> None:
+    """Each reviewer hears once about the reviews one batch gave them, however many.
+
+    The occasion is their first new assignment of the batch: a row made once,
+    so running an allocation again (which assigns nothing new) tells nobody twice.
+    """
+    first = {}
+    for assignment in sorted(assignments, key=lambda a: a.pk):
+        first.setdefault(assignment.reviewer_id, assignment.pk)
+    now = timezone.now()
+    reminders_schedule_many(
+        kind="review_assigned",
+        events=[
+            Planned(user_id, round_id, f"assigned:{first[reviewer_id]}", now)
+            for reviewer_id, user_id, round_id in Enrollment.objects.filter(
+                pk__in=first
+            ).values_list("pk", "user_id", "round_id")
+        ],
+    )
+
+
+def _tell_authors_released(submission_ids) -> None:
+    """Authors who may now read a review of their work hear so at once.
+
+    Called after a review is submitted, for the work reviewed and the
+    reviewer's own; reviews released by their due date are found by the
+    kind's planner instead.
+    """
+    now = timezone.now()
+    events = []
+    for pk, state in readable_reviews(submission_ids, at=now).items():
+        author = state.submission.enrollment
+        if state.release.released and state.count and not author.is_gone:
+            events.append(Planned(author.user_id, author.round_id, f"released:{pk}", now))
+    reminders_schedule_many(kind="reviews_released", events=events)
 
 
 @transaction.atomic
@@ -239,12 +282,14 @@ def review_hand_over(*, assignment: ReviewAssignment, to: Enrollment, by) -> Rev
         current.status = ReviewAssignment.Status.ABANDONED
         current.save(update_fields=["status"])
         due_at = _due_for_new_work(round, exercise, settings) if settings else current.due_at
-        return ReviewAssignment.objects.create(
+        handed = ReviewAssignment.objects.create(
             reviewer=to,
             submission=submission,
             is_cross_cohort=_cohort_id(submission.enrollment) != _cohort_id(to),
             due_at=max(due_at, current.due_at),
         )
+        transaction.on_commit(partial(_tell_reviewers, [handed]))
+    return handed
 
 
 def _review_settings(assignment: ReviewAssignment) -> PeerReviewSettings | None:
@@ -322,6 +367,13 @@ def review_save(
         )
         assignment.completed_at = review.submitted_at
         assignment.save(update_fields=["status", "completed_at"])
+        if done:
+            # The work reviewed may now be readable, and so may the reviewer's own.
+            reviewed = assignment.submission
+            own = Submission.objects.filter(
+                enrollment_id=assignment.reviewer_id, exercise_id=reviewed.exercise_id
+            ).values_list("pk", flat=True)
+            transaction.on_commit(partial(_tell_authors_released, [reviewed.pk, *own]))
     if problem:
         raise ReviewError(problem)
     return review

@@ -150,19 +150,7 @@ class PromptField:
 
     @property
     def bounds(self) -> str:
-        """The item bounds as a rule ("Needs 3-5 items") or a suggestion, as the course set them.
-
-        Only strict bounds are checked on submitting (answers.py), so the
-        others must not read as a rule.
-        """
-        bounds = self.prompt.item_bounds
-        if not bounds:
-            return ""
-        if self.prompt.answer == Prompt.Answer.MILESTONES:
-            bounds = bounds.replace("item", "milestone")
-        if not self.prompt.strict_item_bounds:
-            return f"Suggested: {bounds}"
-        return f"Needs {bounds}" if self.prompt.is_required else f"If answered, needs {bounds}"
+        return self.prompt.bounds_guidance
 
     @property
     def items(self) -> list[str]:

@@ -1,4 +1,5 @@
-"""Reminders about a participant's own work: due soon, and returned but not resubmitted."""
+"""Messages about a participant's own work: due soon; returned or accepted, told at once; and
+returned but not yet resubmitted."""
 
 from collections import defaultdict
 from datetime import timedelta
@@ -136,6 +137,47 @@ def check_revision_waiting(reminders, now):
     return outcomes
 
 
+# Returned or accepted, told at once ------------------------------------------------------
+
+# What the submission's status is while a decision still stands.
+_STANDING = {
+    Feedback.Decision.RETURNED: Submission.Status.RETURNED,
+    Feedback.Decision.ACCEPTED: Submission.Status.ACCEPTED,
+}
+
+
+def check_feedback_given(reminders, now):
+    """Skipped once the decision no longer stands: the work resubmitted, or graded again."""
+    feedback = Feedback.objects.select_related(
+        "submission__enrollment__round", "submission__exercise__unit"
+    ).in_bulk([_object_id(r) for r in reminders])
+    latest = {
+        f.submission_id: f.pk
+        for f in Feedback.objects.filter(
+            submission_id__in={f.submission_id for f in feedback.values()}
+        ).order_by("created_at", "pk")
+    }
+    outcomes = {}
+    for reminder in reminders:
+        item = feedback.get(_object_id(reminder))
+        if item is None or not item.submission.enrollment.is_taking_part:
+            outcomes[reminder.pk] = Outcome("no longer taking part in this round")
+        elif latest[item.submission_id] != item.pk:
+            outcomes[reminder.pk] = Outcome("the work was graded again since")
+        elif item.submission.status != _STANDING[item.decision]:
+            outcomes[reminder.pk] = Outcome("the work was resubmitted")
+        else:
+            exercise = item.submission.exercise
+            outcomes[reminder.pk] = Outcome(
+                context={"exercise": exercise, "feedback": item},
+                url=reverse(
+                    "submissions:answer",
+                    args=[item.submission.enrollment.round.slug, exercise.pk],
+                ),
+            )
+    return outcomes
+
+
 register(
     Kind(
         slug="exercise_due",
@@ -144,6 +186,24 @@ register(
         default_hours=48,
         plan=plan_exercise_due,
         check=check_exercise_due,
+    )
+)
+register(
+    Kind(
+        slug="work_returned",
+        label="Work returned for revision",
+        audience=PARTICIPANT,
+        check=check_feedback_given,
+        in_app_at_once=True,
+    )
+)
+register(
+    Kind(
+        slug="work_accepted",
+        label="Work accepted",
+        audience=PARTICIPANT,
+        check=check_feedback_given,
+        in_app_at_once=True,
     )
 )
 register(

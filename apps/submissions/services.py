@@ -6,12 +6,15 @@ overwrite each other silently: the later one gets a conflict and both texts
 are kept.
 """
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from apps.courses.models import Exercise, Level, Prompt
 from apps.courses.selectors import exercise_prompts
+from apps.reminders.services import reminders_schedule
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.answers import (
     AnswerProblem,
@@ -233,7 +236,30 @@ def submission_give_feedback(
         CriterionScore(feedback=feedback, criterion_id=level.criterion_id, level=level)
         for level in levels
     )
+    transaction.on_commit(partial(_tell_author, feedback))
     return feedback
+
+
+# The message each decision sends its author (kinds registered in reminders.py).
+_DECISION_NEWS = {
+    Feedback.Decision.RETURNED: "work_returned",
+    Feedback.Decision.ACCEPTED: "work_accepted",
+}
+
+
+def _tell_author(feedback: Feedback) -> None:
+    """The author hears at once: a notice in the app now, an email outside their quiet hours.
+
+    One message per decision: its occasion is the feedback row, which a double
+    click cannot make twice (the second click meets a changed version).
+    """
+    enrollment = feedback.submission.enrollment
+    reminders_schedule(
+        user=enrollment.user,
+        kind=_DECISION_NEWS[feedback.decision],
+        occasion=f"feedback:{feedback.pk}",
+        round=enrollment.round,
+    )
 
 
 def _max_points(rubric) -> int:

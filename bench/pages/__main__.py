@@ -205,10 +205,11 @@ def _profile(client, url: str) -> None:
     for _ in range(5):
         client.get(url)
     profiler.disable()
-    # PROFILE_SORT=tottime shows where the time is spent rather than what calls it.
+    # PROFILE_SORT=tottime shows where the time is spent rather than what calls it;
+    # PROFILE_LINES=400 shows more of it.
     stats = pstats.Stats(profiler, stream=sys.stderr)
     stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
-    stats.print_stats(40)
+    stats.print_stats(int(os.environ.get("PROFILE_LINES", "40")))
 
 
 def _table(rows: list[dict], *, runs: int, warmup: int) -> str:

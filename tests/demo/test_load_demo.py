@@ -58,7 +58,7 @@ def test_the_demo_participant_sees_the_contributing_session_with_both_plans(clie
         assert title in page
     kinds = set(Exercise.objects.filter(unit__number=number).values_list("kind", flat=True))
     assert kinds == {"career_plan", "project_plan"}
-    assert "List: 3-5 items" in page and "at least 10 items" in page and "Time box: 5 min" in page
+    assert "Needs 3-5 items" in page and "at least 10 items" in page and "Time box: 5 min" in page
 
 
 def test_a_broken_demo_course_is_reported_by_file_and_field(settings, tmp_path, monkeypatch):

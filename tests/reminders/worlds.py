@@ -9,6 +9,7 @@ goes through every kind.
 
 from datetime import timedelta
 
+from apps.certificates.models import Certificate
 from apps.cohorts.models import Change, Meeting, Placement, Switch
 from apps.reminders.models import Preference, Reminder
 from apps.reviews.models import ReviewAssignment
@@ -34,6 +35,7 @@ READING = "Ng & Russell's <classic>"
 MILESTONE = 'Ship "v1" & <the rest>'
 COMMENT = 'Keep the "why" & cut the <fluff>.'
 AUTHOR = 'Ada "Ace" Lovelace-Ñ'
+COURSE = 'Safety "Fundamentals" & <classic> ideas'
 
 
 def due(user, round_, kind: str, occasion: str, now) -> Reminder:
@@ -244,6 +246,75 @@ def cohort_placed(user, now) -> Reminder:
     return due(user, cohort.round, "cohort_placed", f"placed:{change.pk}", now)
 
 
+def _graded(user, now, decision: str, status: str) -> Reminder:
+    submission = SubmissionFactory(
+        enrollment__user=user,
+        exercise__title=EXERCISE,
+        status=status,
+        submitted_at=now - timedelta(hours=2),
+    )
+    revision = Revision.objects.create(submission=submission, number=1, answers={})
+    feedback = Feedback.objects.create(
+        submission=submission,
+        revision=revision,
+        decision=decision,
+        comment=COMMENT,
+        points=4,
+        max_points=6,
+    )
+    kind = "work_returned" if decision == Feedback.Decision.RETURNED else "work_accepted"
+    return due(user, submission.enrollment.round, kind, f"feedback:{feedback.pk}", now)
+
+
+def work_returned(user, now) -> Reminder:
+    return _graded(user, now, Feedback.Decision.RETURNED, Submission.Status.RETURNED)
+
+
+def work_accepted(user, now) -> Reminder:
+    return _graded(user, now, Feedback.Decision.ACCEPTED, Submission.Status.ACCEPTED)
+
+
+def review_assigned(user, now) -> Reminder:
+    reviewer = EnrollmentFactory(user=user)
+    work = SubmissionFactory(
+        enrollment__round=reviewer.round,
+        exercise__title=EXERCISE,
+        status=Submission.Status.SUBMITTED,
+        submitted_at=now - timedelta(days=1),
+    )
+    assignment = ReviewAssignment.objects.create(
+        reviewer=reviewer, submission=work, due_at=now + timedelta(hours=30)
+    )
+    return due(user, reviewer.round, "review_assigned", f"assigned:{assignment.pk}", now)
+
+
+def reviews_released(user, now) -> Reminder:
+    """Without peer review settings of its own, an exercise's reviews are readable once written."""
+    work = SubmissionFactory(
+        enrollment__user=user,
+        exercise__title=EXERCISE,
+        status=Submission.Status.SUBMITTED,
+        submitted_at=now - timedelta(days=3),
+    )
+    reviewer = EnrollmentFactory(round=work.enrollment.round)
+    ReviewAssignment.objects.create(
+        reviewer=reviewer,
+        submission=work,
+        due_at=now,
+        status=ReviewAssignment.Status.DONE,
+        completed_at=now,
+    )
+    return due(user, work.enrollment.round, "reviews_released", f"released:{work.pk}", now)
+
+
+def certificate_issued(user, now) -> Reminder:
+    enrollment = EnrollmentFactory(
+        user=user, round__course__title=COURSE, round__name=COHORT, status="completed"
+    )
+    certificate = Certificate.objects.create(enrollment=enrollment)
+    return due(user, enrollment.round, "certificate_issued", f"certificate:{certificate.pk}", now)
+
+
 WORLDS = {
     "cohort_placed": cohort_placed,
     "switch_request": switch_request,
@@ -259,4 +330,9 @@ WORLDS = {
     "grading_waiting": grading_waiting,
     "facilitator_digest": facilitator_digest,
     "reviews_due": reviews_due,
+    "work_returned": work_returned,
+    "work_accepted": work_accepted,
+    "review_assigned": review_assigned,
+    "reviews_released": reviews_released,
+    "certificate_issued": certificate_issued,
 }
