@@ -177,13 +177,13 @@ def check_meeting_tomorrow(reminders, now):
 
 
 def plan_attendance_missing(window, hours):
-    """The cohort's facilitators, `hours` after each meeting ended."""
+    """The cohort's facilitators (or the meeting's substitute), `hours` after it ended."""
     meetings = Meeting.objects.filter(
         is_cancelled=False,
         cohort__published_at__isnull=False,
         ends_at__gt=window.start - timedelta(hours=48),
         ends_at__lte=window.end,
-    ).select_related("cohort")
+    ).select_related("cohort", "substitute")
     leads = lead_facilitators({m.cohort_id for m in meetings})
     for meeting in meetings:
         lead = hours(meeting.cohort.round_id)
@@ -192,7 +192,13 @@ def plan_attendance_missing(window, hours):
         due = meeting.ends_at + timedelta(hours=lead)
         if not window.start < due <= window.end:
             continue
-        for facilitator in leads[meeting.cohort_id]:
+        # A meeting handed to a substitute is theirs to record.
+        substitute = meeting.substitute
+        if substitute is not None and substitute.is_taking_part:
+            recorders = [substitute]
+        else:
+            recorders = leads[meeting.cohort_id]
+        for facilitator in recorders:
             yield Planned(
                 facilitator.user_id, meeting.cohort.round_id, f"attendance:{meeting.pk}", due
             )

@@ -15,6 +15,8 @@ from apps.cohorts.services import (
     switch_request,
 )
 from apps.reminders.models import Reminder
+from apps.reviews.models import PeerReviewSettings, ReviewAssignment
+from apps.reviews.services import reviews_allocate, reviews_reassign
 from apps.rounds.models import AvailabilitySlot, Enrollment
 from tests.cohorts.test_services import (
     BEFORE_ROUND,
@@ -26,6 +28,7 @@ from tests.cohorts.test_services import (
 )
 from tests.cohorts.test_switching import two_cohorts
 from tests.factories import PASSWORD, PlacementFactory, RoundFactory
+from tests.grading import SUBMITTED_AT, build_course, place, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +150,27 @@ def test_nobody_leaves_on_someone_elses_behalf(client):
     client.post(reverse("cohorts:leave", args=[cohort.round.slug]), {"action": "leave"})
     other.refresh_from_db()
     assert other.status == Enrollment.Status.ACTIVE
+
+
+def test_the_peer_reviews_someone_leaving_still_owes_go_to_others():
+    with time_machine.travel(SUBMITTED_AT, tick=False):
+        course = build_course()
+        members = [place(course) for _ in range(5)]
+        for member in members:
+            submitted(member, course.exercise)
+        PeerReviewSettings.objects.create(exercise=course.exercise, reviews_per_submission=2)
+        reviews_allocate(round=course.round, exercise=course.exercise)
+        leaving = members[0]
+        owed = ReviewAssignment.objects.filter(
+            reviewer=leaving, status__in=ReviewAssignment.OUTSTANDING
+        )
+        assert owed.exists()
+
+        participant_leave(enrollment=leaving, by=leaving.user)
+        # What the reviews tick does for everyone gone from the round.
+        reviews_reassign(round=course.round, exercise=course.exercise)
+
+    assert not owed.exists()
+    for member in members[1:]:
+        work = member.submissions.get()
+        assert work.review_assignments.filter(status__in=ReviewAssignment.OUTSTANDING).count() == 2

@@ -9,6 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from apps.cohorts.models import Change, Meeting
+from apps.cohorts.reminders import plan_attendance_missing
 from apps.cohorts.selectors import move_check
 from apps.cohorts.services import (
     CohortError,
@@ -19,6 +20,7 @@ from apps.cohorts.services import (
     meeting_move,
 )
 from apps.reminders.models import Reminder
+from apps.reminders.registry import Window
 from apps.rounds.models import Enrollment
 from tests.cohorts.test_services import (
     BEFORE_ROUND,
@@ -326,3 +328,14 @@ def test_only_those_who_run_the_cohort_may_change_its_meetings(client, cohort):
             else client.post(url, {"action": "cancel"}).status_code == 404
         )
         Meeting.objects.filter(pk=meeting.pk).update(is_cancelled=False)
+
+
+def test_the_substitute_is_the_one_reminded_to_record_attendance(cohort, substitute):
+    meeting = first_meeting(cohort)
+    with time_machine.travel(BEFORE_ROUND, tick=False):
+        meeting_cover(meeting=meeting, substitute=substitute, by=None)
+    after = meeting.ends_at + timedelta(hours=12)
+
+    planned = list(plan_attendance_missing(Window(after - timedelta(hours=1), after), lambda r: 12))
+
+    assert [p.user_id for p in planned] == [substitute.user_id]
