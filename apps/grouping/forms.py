@@ -14,6 +14,7 @@ OUT_OF_EVERY_COHORT = "none"
 
 class RunForm(forms.Form):
     only_unplaced = forms.BooleanField(required=False)
+    fill_published = forms.BooleanField(required=False)
 
 
 class MoveForm(forms.Form):

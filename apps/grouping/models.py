@@ -23,6 +23,11 @@ class GroupingRun(models.Model):
     only_unplaced = models.BooleanField(
         default=False, help_text="Keep existing draft cohorts and place only the rest."
     )
+    fill_published = models.BooleanField(
+        default=False,
+        help_text="Place accepted people outside the published cohorts into those with room, "
+        "forming no new cohorts.",
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True)
     placed = models.PositiveIntegerField(

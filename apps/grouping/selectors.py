@@ -424,7 +424,11 @@ def from_solver_id(solver_key: str) -> int:
 
 
 def problem_for_round(
-    *, round: Round, time_limit_seconds: float, keep_drafts: bool = False
+    *,
+    round: Round,
+    time_limit_seconds: float,
+    keep_drafts: bool = False,
+    keep_published: bool = False,
 ) -> RoundProblem:
     """The grouping problem for ``round`` as its rows stand now (``round_state``'s queries).
 
@@ -444,6 +448,11 @@ def problem_for_round(
     ``fixed_cohorts`` (with ``fill_fixed_cohorts`` on), so only the people outside them are
     grouped, and newcomers may join them up to the maximum size.
 
+    With ``keep_published`` it is the published cohorts that are kept and filled (for
+    people accepted after publication): each with an eligible facilitator becomes a
+    fixed cohort with its members, those facilitators are the only ones and may open no
+    new cohort, and the drafts are left out.
+
     The round's ``GroupingSettings`` turn on the soft tier; ``GroupingPreference`` rows give
     participants their priority and facilitators their preferred times and size (a size
     outside the round's bounds is ignored). Two more queries.
@@ -453,6 +462,8 @@ def problem_for_round(
     preferences = {
         p.enrollment_id: p for p in GroupingPreference.objects.filter(enrollment__round=round)
     }
+    if keep_published:
+        return _fill_problem(state, tier, time_limit_seconds)
     kept = state.drafts if keep_drafts else []
     kept_ids = {c.pk for c in kept}
 
@@ -533,6 +544,57 @@ def problem_for_round(
         participants=participants,
         facilitators=facilitators,
         fixed_cohorts=fixed,
+        fill_fixed_cohorts=True,
+        soft=tier,
+    )
+    return RoundProblem(problem=problem, kept_cohort_ids=[c.pk for c in kept])
+
+
+def _fill_problem(state: RoundState, tier: SoftTier | None, time_limit: float) -> RoundProblem:
+    """The problem of placing people outside the published cohorts into them (see
+    ``problem_for_round``)."""
+    round = state.round
+    kept = [c for c in state.published if c.lead_ids]
+    led = defaultdict(int)
+    for cohort in kept:
+        led[cohort.lead_ids[0]] += 1
+    members = {pk for cohort in kept for pk in cohort.member_ids}
+    in_published = {pk for c in state.published for pk in c.member_ids}
+    newcomers = [
+        pk
+        for pk, person in state.people.items()
+        if not person.is_facilitator and pk not in in_published
+    ]
+    participants = [
+        Participant(
+            id=solver_id(pk),
+            availability=state.people[pk].intervals,
+            experience=state.people[pk].experience,
+            time_zone=given_time_zone(state.people[pk]),
+        )
+        for pk in [*sorted(members), *newcomers]
+    ]
+    problem = Problem(
+        slot_minutes=SLOT_MINUTES,
+        meeting_minutes=round.meeting_minutes,
+        min_size=round.cohort_min_size,
+        max_size=round.cohort_max_size,
+        target_size=round.cohort_target_size,
+        time_limit_seconds=time_limit,
+        participants=participants,
+        # Exactly as many cohorts as they lead already: none can be opened.
+        facilitators=[
+            Facilitator(id=solver_id(pk), availability=state.people[pk].intervals, max_cohorts=n)
+            for pk, n in led.items()
+        ],
+        fixed_cohorts=[
+            SolverCohort(
+                facilitator=solver_id(cohort.lead_ids[0]),
+                start=cohort.slot_start,
+                participants=[solver_id(pk) for pk in sorted(cohort.member_ids)],
+            )
+            for cohort in kept
+        ],
         fill_fixed_cohorts=True,
         soft=tier,
     )

@@ -25,6 +25,7 @@ from apps.cohorts.services import (
     cohort_publish,
     cohort_reschedule,
     cohort_slot_start,
+    participant_place_late,
     placement_set,
 )
 from apps.grouping import selectors
@@ -80,7 +81,7 @@ def _locked_state(round: Round) -> selectors.RoundState:
 
 @transaction.atomic
 def grouping_run_start(
-    *, round: Round, by: User | None, only_unplaced: bool = False
+    *, round: Round, by: User | None, only_unplaced: bool = False, fill_published: bool = False
 ) -> GroupingRun:
     """Create a queued grouping run for the round.
 
@@ -89,8 +90,11 @@ def grouping_run_start(
 
     A normal run regroups everyone outside published cohorts and replaces the draft
     cohorts. ``only_unplaced`` keeps the drafts as they are and places only the rest,
-    letting newcomers join drafts that have room. A run left queued or running far longer
-    than the time limit (its worker died) is marked failed so that a new one can start.
+    letting newcomers join drafts that have room. ``fill_published`` places accepted people
+    outside the published cohorts into published cohorts with room, forming no new ones
+    and leaving the drafts alone (for people accepted after publication). A run left
+    queued or running far longer than the time limit (its worker died) is marked failed
+    so that a new one can start.
     """
     round = _lock(round)
     now = timezone.now()
@@ -115,7 +119,11 @@ def grouping_run_start(
             "There is nobody to group: the round has no accepted participants outside "
             "published cohorts."
         )
-    if only_unplaced:
+    if fill_published:
+        if not Cohort.objects.filter(round=round, published_at__isnull=False).exists():
+            raise GroupingError("There are no published cohorts to place people in yet.")
+        only_unplaced = False
+    elif only_unplaced:
         if not Cohort.objects.filter(round=round, published_at__isnull=True).exists():
             raise GroupingError(
                 "There are no draft cohorts to keep. Use “Form cohorts” to group everyone."
@@ -126,6 +134,7 @@ def grouping_run_start(
     run = GroupingRun.objects.create(
         round=round,
         only_unplaced=only_unplaced,
+        fill_published=fill_published,
         requested_by=by,
         message="Waiting for a background worker to start",
     )
@@ -183,11 +192,16 @@ def grouping_run_execute(*, run_id: int) -> GroupingRun:
             round=run.round,
             time_limit_seconds=selectors.time_limit_seconds(),
             keep_drafts=run.only_unplaced,
+            keep_published=run.fill_published,
         )
         _progress(run.pk, 0, f"Grouping {len(built.problem.participants)} participants")
         result = solve(built.problem, progress=_ProgressWriter(run.pk))
-        _progress(run.pk, 0.99, "Saving the draft cohorts")
-        _write_result(run=run, built=built, result=result)
+        if run.fill_published:
+            _progress(run.pk, 0.99, "Placing people in the published cohorts")
+            _write_fill(run=run, built=built, result=result)
+        else:
+            _progress(run.pk, 0.99, "Saving the draft cohorts")
+            _write_result(run=run, built=built, result=result)
     except (GroupingError, selectors.GroupingProblemError, ProblemError) as error:
         _fail(run, str(error))
     except Exception as error:  # noqa: BLE001 - whatever it was, the page must say the run failed
@@ -280,6 +294,50 @@ def _write_result(*, run: GroupingRun, built: selectors.RoundProblem, result: Re
         finished_at=timezone.now(),
     )
     logger.info("Grouping run %s of round %s saved: %s", run.pk, round.pk, stats)
+
+
+@transaction.atomic
+def _write_fill(*, run: GroupingRun, built: selectors.RoundProblem, result: Result) -> None:
+    """Place the newcomers the solver put in published cohorts, each as a late placement.
+
+    Each placement checks the cohort's room again with its row locked (visitors count,
+    which the solver does not see); someone it refuses is reported as left out.
+    """
+    _lock(run.round)
+    if not GroupingRun.objects.filter(pk=run.pk, status=GroupingRun.Status.RUNNING).exists():
+        raise GroupingError("The run was stopped before its result could be saved.")
+    problem = built.problem
+    kept = Cohort.objects.in_bulk(built.kept_cohort_ids)
+    ids = {selectors.from_solver_id(p) for c in result.cohorts for p in c.participants}
+    people = Enrollment.objects.select_related("user", "round").in_bulk(ids)
+    unplaced = [{"id": selectors.from_solver_id(u.id), "reason": u.reason} for u in result.unplaced]
+    newcomers = len(problem.participants) - sum(len(c.participants) for c in problem.fixed_cohorts)
+    placed = 0
+    for i, solved in enumerate(result.cohorts[: len(built.kept_cohort_ids)]):
+        cohort = kept.get(built.kept_cohort_ids[i])
+        already = set(problem.fixed_cohorts[i].participants)
+        for member in solved.participants:
+            if member in already:
+                continue
+            person = people[selectors.from_solver_id(member)]
+            try:
+                participant_place_late(
+                    enrollment=person, cohort=cohort, by=run.requested_by, allow_unavailable=True
+                )
+            except CohortError as error:
+                unplaced.append({"id": person.pk, "reason": str(error)})
+            else:
+                placed += 1
+    GroupingRun.objects.filter(pk=run.pk).update(
+        status=GroupingRun.Status.DONE,
+        progress=100,
+        placed=placed,
+        bound=result.stats.get("bound"),
+        message=_short(f"Placed {placed} of {newcomers} in published cohorts."),
+        unplaced=unplaced,
+        stats={k: v for k, v in result.stats.items() if isinstance(v, int | float | str | bool)},
+        finished_at=timezone.now(),
+    )
 
 
 # Editing drafts by hand --------------------------------------------------------------

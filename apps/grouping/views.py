@@ -68,19 +68,24 @@ def round_page(request, slug):
 def start(request, slug):
     round = selectors.round_for_grouping(user=request.user, slug=slug)
     form = RunForm(request.POST)
-    only_unplaced = form.is_valid() and form.cleaned_data["only_unplaced"]
+    valid = form.is_valid()
+    only_unplaced = valid and form.cleaned_data["only_unplaced"]
+    fill_published = valid and form.cleaned_data["fill_published"]
     try:
-        run = grouping_run_start(round=round, by=request.user, only_unplaced=only_unplaced)
+        run = grouping_run_start(
+            round=round, by=request.user, only_unplaced=only_unplaced, fill_published=fill_published
+        )
     except GroupingError as error:
         messages.error(request, str(error))
     else:
         run_grouping.delay_on_commit(run.pk)
-        messages.success(
-            request,
-            "Grouping has started for the people outside the draft cohorts."
-            if only_unplaced
-            else "Grouping has started. The draft cohorts appear here when it is done.",
-        )
+        if fill_published:
+            done = "Grouping has started: accepted people go into published cohorts with room."
+        elif only_unplaced:
+            done = "Grouping has started for the people outside the draft cohorts."
+        else:
+            done = "Grouping has started. The draft cohorts appear here when it is done."
+        messages.success(request, done)
     return redirect(_review_url(round))
 
 

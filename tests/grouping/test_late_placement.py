@@ -4,9 +4,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from apps.cohorts.models import Change, Placement
+from apps.cohorts.models import Change, Cohort, Placement
 from apps.cohorts.services import CohortError, participant_place_late
 from apps.grouping.selectors import late_applicants
+from apps.grouping.services import GroupingError, grouping_run_execute, grouping_run_start
 from apps.reminders.models import Reminder
 from apps.rounds.models import Enrollment
 from tests.cohorts.test_services import BEFORE_ROUND, available, published_cohort, scheduled_round
@@ -113,3 +114,38 @@ def test_the_late_page_costs_a_fixed_number_of_queries(
     # Session, user, round, cohorts, visitors, people, availability.
     with django_assert_max_num_queries(8):
         assert client.get(reverse("grouping:late", args=[round.slug])).status_code == 200
+
+
+# Many at once, through the solver ------------------------------------------------------
+
+
+def test_a_run_places_accepted_people_in_published_cohorts_with_room_and_opens_none(
+    round_with_cohorts,
+):
+    round, tuesday, full = round_with_cohorts
+    with time_machine.travel(BEFORE_ROUND, tick=False):
+        for cohort in (tuesday, full):
+            lead = cohort.facilitators.get()
+            available(lead, TUESDAY, THURSDAY)
+            for member in cohort.placements.all():
+                available(member.enrollment, TUESDAY, THURSDAY)
+        fits = applicant(round, TUESDAY, status=Enrollment.Status.ACCEPTED)
+        only_full = applicant(round, THURSDAY, status=Enrollment.Status.ACCEPTED)
+        admin = UserFactory(is_staff=True)
+        run = grouping_run_start(round=round, by=admin, fill_published=True)
+        run = grouping_run_execute(run_id=run.pk)
+
+    assert run.status == "done", run.message
+    assert Placement.objects.get(enrollment=fits).cohort == tuesday
+    assert not Placement.objects.filter(enrollment=only_full).exists()
+    assert [item["id"] for item in run.unplaced] == [only_full.pk]
+    assert Cohort.objects.filter(round=round).count() == 2
+    assert Change.objects.get().enrollment == fits
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_filling_needs_published_cohorts():
+    round = scheduled_round()
+    EnrollmentFactory(round=round, status=Enrollment.Status.ACCEPTED)
+    with pytest.raises(GroupingError, match="no published cohorts"):
+        grouping_run_start(round=round, by=None, fill_published=True)
