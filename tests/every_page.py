@@ -322,6 +322,7 @@ def build_site(*, outbox) -> Site:
     add("cohorts:meeting", cohort.pk, later.pk, user=lead)
     add("cohorts:switch", user=me, query=f"?meeting={later.pk}")
     add("cohorts:switch_decide", waiting.pk, user=lead)
+    add("cohorts:switch_requests", user=lead)
     add(
         "cohorts:meeting_check", cohort.pk, later.pk, user=lead, query="?starts_at=2027-04-01T18:00"
     )

@@ -99,8 +99,16 @@ def slot_label(cohort: Cohort) -> str:
 
 
 def cohorts_visible_to(user) -> QuerySet[Cohort]:
-    """Cohorts a person may run: those they facilitate, every cohort of a round they are
-    lead facilitator of, or all of them for staff."""
+    """Cohorts a person may run: those they facilitate, or all of them for staff."""
+    if user.is_staff:
+        return Cohort.objects.all()
+    return Cohort.objects.led_by(user)
+
+
+def cohorts_answerable_by(user) -> QuerySet[Cohort]:
+    """Cohorts whose switch requests the person may answer: those they facilitate, and
+    every cohort of a round they are lead facilitator of (all of them for staff). Lead
+    facilitators get no other power over cohorts they do not facilitate."""
     if user.is_staff:
         return Cohort.objects.all()
     return Cohort.objects.filter(
@@ -791,7 +799,7 @@ def switch_for_decider(*, user, pk: int) -> Switch:
             "from_cohort",
             "to_cohort__round",
             "meeting__unit",
-        ).get(pk=pk, to_cohort__in=cohorts_visible_to(user))
+        ).get(pk=pk, to_cohort__in=cohorts_answerable_by(user))
     except Switch.DoesNotExist:
         raise Http404("No such request.") from None
 
@@ -799,7 +807,9 @@ def switch_for_decider(*, user, pk: int) -> Switch:
 def pending_switches_for(*, user) -> QuerySet[Switch]:
     """Requests waiting for this person's answer, oldest first."""
     return (
-        Switch.objects.filter(status=Switch.Status.PENDING, to_cohort__in=cohorts_visible_to(user))
+        Switch.objects.filter(
+            status=Switch.Status.PENDING, to_cohort__in=cohorts_answerable_by(user)
+        )
         .select_related("enrollment__user", "from_cohort", "to_cohort__round", "meeting__unit")
         .order_by("requested_at")
     )

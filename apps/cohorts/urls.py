@@ -9,6 +9,7 @@ urlpatterns = [
     path("switch/", views.switch, name="switch"),
     path("rounds/<slug:slug>/leave/", views.leave, name="leave"),
     path("switch/<int:pk>/withdraw/", views.switch_withdraw_view, name="switch_withdraw"),
+    path("switch/requests/", views.switch_requests, name="switch_requests"),
     path("switch/<int:pk>/answer/", views.switch_answer, name="switch_decide"),
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
     # Tokens come from secrets.token_urlsafe: letters, digits, "-" and "_".

@@ -398,6 +398,18 @@ def switch_withdraw_view(request, pk):
 
 
 @login_required
+@require_safe
+def switch_requests(request):
+    """Requests to switch cohort waiting for the viewer's answer: as facilitator of the
+    cohort asked for, or as lead facilitator of its round."""
+    return render(
+        request,
+        "cohorts/switch_requests.html",
+        {"requests": selectors.pending_switches_for(user=request.user)},
+    )
+
+
+@login_required
 def switch_answer(request, pk):
     """The joined cohort's facilitators, or the round's lead facilitators, answer a request."""
     switch = selectors.switch_for_decider(user=request.user, pk=pk)
@@ -411,7 +423,7 @@ def switch_answer(request, pk):
         else:
             verb = "approved" if approve else "declined"
             messages.success(request, f"{switch.enrollment.user.name}'s request is {verb}.")
-            return redirect(switch.to_cohort.get_absolute_url())
+            return redirect("cohorts:switch_requests")
     taken = selectors.seats_taken(cohort=switch.to_cohort, meeting=switch.meeting)
     return render(
         request,

@@ -76,7 +76,8 @@ def test_the_meeting_and_answer_pages_cost_a_fixed_number_of_queries(
     log_in(client, UserFactory(is_staff=True))
     # Session, user, navigation, the meeting, substitutes to choose from; the check reads
     # members, those away, visitors, facilitators and availability instead of navigation;
-    # the answer page reads the request, members and visitors.
+    # the answer page reads the request, members and visitors; the list of requests, the
+    # requests and navigation.
     for url, budget in [
         (reverse("cohorts:meeting", args=[made[0].pk, meeting.pk]), 5),
         (
@@ -85,6 +86,7 @@ def test_the_meeting_and_answer_pages_cost_a_fixed_number_of_queries(
             8,
         ),
         (reverse("cohorts:switch_decide", args=[switch.pk]), 6),
+        (reverse("cohorts:switch_requests"), 5),
     ]:
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200

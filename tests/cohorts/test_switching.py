@@ -312,9 +312,15 @@ def test_a_lead_facilitator_answers_requests_in_their_round_and_no_other(client)
     ]:
         assert log_in(client, user).get(url).status_code == status
     assert log_in(client, lead_elsewhere.user).post(url, {"decision": "approve"}).status_code == 404
+    waiting = log_in(client, lead_here.user).get(reverse("cohorts:switch_requests"))
+    assert f"{me.user.name} asks to join {away.name}" in waiting.content.decode()
+    listed = log_in(client, lead_elsewhere.user).get(reverse("cohorts:switch_requests"))
+    assert me.user.name not in listed.content.decode()
     response = log_in(client, lead_here.user).post(url, {"decision": "approve"})
     assert response.status_code == 302
     assert Placement.objects.get(enrollment=me).cohort == away
+    # Answering gives the lead no way into the cohort itself.
+    assert log_in(client, lead_here.user).get(away.get_absolute_url()).status_code == 404
 
 
 def test_a_request_unanswered_for_48_hours_goes_to_the_lead_facilitators_and_admins():
