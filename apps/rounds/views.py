@@ -8,6 +8,7 @@ from apps.rounds import selectors
 from apps.rounds.forms import DAY_NAMES, ApplicationForm, AvailabilityForm
 from apps.rounds.services import (
     AVAILABILITY_EDITABLE,
+    MAY_LEAVE,
     AlreadyEnrolled,
     RoundError,
     availability_save,
@@ -38,13 +39,17 @@ def round_list(request):
 @login_required
 def round_detail(request, slug):
     round = selectors.round_for_user(user=request.user, slug=slug)
+    enrollment = selectors.enrollment_in(user=request.user, round=round)
     return render(
         request,
         "rounds/round_detail.html",
         {
             "round": round,
             "schedule": selectors.round_schedule(round=round),
-            "enrollment": selectors.enrollment_in(user=request.user, round=round),
+            "enrollment": enrollment,
+            "may_leave": enrollment is not None
+            and not enrollment.is_facilitator
+            and enrollment.status in MAY_LEAVE,
             "is_open": round.is_open_for_applications(timezone.now()),
             "not_yet_open": timezone.now() < round.applications_open_at,
         },

@@ -174,3 +174,16 @@ def test_the_peer_reviews_someone_leaving_still_owes_go_to_others():
     for member in members[1:]:
         work = member.submissions.get()
         assert work.review_assignments.filter(status__in=ReviewAssignment.OUTSTANDING).count() == 2
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_the_round_page_offers_leaving_to_participants_only(client):
+    cohort = published_cohort(members=1)
+    me = member_enrollments(cohort)[0]
+    url = reverse("rounds:detail", args=[cohort.round.slug])
+
+    assert "Leave this round, or defer" in log_in(client, me.user).get(url).content.decode()
+    lead = cohort.facilitators.get().user
+    assert "Leave this round" not in log_in(client, lead).get(url).content.decode()
+    participant_leave(enrollment=me, by=me.user)
+    assert "Come back to it" in log_in(client, me.user).get(url).content.decode()
