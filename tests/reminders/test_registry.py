@@ -29,6 +29,7 @@ def test_each_app_registers_its_own_kinds_with_their_templates():
         "facilitator_digest": "apps.grading.reminders",
         "milestone_checkin": "apps.plans.reminders",
         "reviews_due": "apps.reviews.reminders",
+        "session_feedback": "apps.feedback.reminders",
     }
     for kind in registry.kinds():
         for part in ("subject.txt", "body.txt", "body.html"):

@@ -9,7 +9,7 @@ goes through every kind.
 
 from datetime import timedelta
 
-from apps.cohorts.models import Meeting
+from apps.cohorts.models import Attendance, Meeting
 from apps.reminders.models import Preference, Reminder
 from apps.reviews.models import ReviewAssignment
 from apps.rounds.models import RoundUnit
@@ -153,6 +153,18 @@ def reviews_due(user, now) -> Reminder:
     return due(user, reviewer.round, "reviews_due", occasion, now)
 
 
+def session_feedback(user, now) -> Reminder:
+    cohort = CohortFactory(name=COHORT)
+    unit = UnitFactory(course=cohort.round.course, title=UNIT)
+    member = PlacementFactory(cohort=cohort, enrollment__user=user).enrollment
+    ends_at = now - timedelta(hours=2)
+    meeting = Meeting.objects.create(
+        cohort=cohort, unit=unit, starts_at=ends_at - timedelta(minutes=90), ends_at=ends_at
+    )
+    Attendance.objects.create(meeting=meeting, enrollment=member, status="present")
+    return due(user, cohort.round, "session_feedback", f"feedback:{meeting.pk}", now)
+
+
 WORLDS = {
     "meeting_tomorrow": meeting_tomorrow,
     "attendance_missing": attendance_missing,
@@ -162,4 +174,5 @@ WORLDS = {
     "grading_waiting": grading_waiting,
     "facilitator_digest": facilitator_digest,
     "reviews_due": reviews_due,
+    "session_feedback": session_feedback,
 }
