@@ -68,6 +68,7 @@ NOT_PAGES = {
     "plans:plan_markdown": "a Markdown download",
     "reviews:save": "POST only, answers JSON",
     "reviews:rate": "POST only",
+    "reviews:add_review": "POST only; then the review page",
     "accounts:data_download": "a JSON download",
 }
 
@@ -142,7 +143,9 @@ def build_site(*, outbox) -> Site:
         answer=Prompt.Answer.MILESTONES,
     )
     RoundUnit.objects.create(round=round, unit=unit, week_starts_on=date(2027, 3, 1), due_at=DUE)
-    PeerReviewSettings.objects.create(exercise=exercise, reviews_per_submission=2)
+    PeerReviewSettings.objects.create(
+        exercise=exercise, reviews_per_submission=2, disagreement_threshold=1
+    )
     members = [place(course, display_name=f"Member {n}") for n in range(4)]
     submissions = [submitted(member, exercise) for member in members]
     participant = members[0]
@@ -164,7 +167,18 @@ def build_site(*, outbox) -> Site:
         base_version=1,
         submit=True,
     )
-    open_assignment = assignments.exclude(pk=to_write.pk).exclude(reviewer=participant).first()
+    # The same work's other reviewer scores it far lower, so the cohort's page flags it.
+    second = assignments.filter(submission=to_write.submission).exclude(pk=to_write.pk).get()
+    review_save(
+        assignment=second,
+        levels={str(c.pk): str(course.level(i, 1).pk) for i, c in enumerate(criteria)},
+        comments=["Vague.", "Start again."],
+        base_version=1,
+        submit=True,
+    )
+    open_assignment = (
+        assignments.exclude(pk__in=[to_write.pk, second.pk]).exclude(reviewer=participant).first()
+    )
     # Graded work, for the admin's feedback pages; the participant's own stays waiting.
     graded = submissions[1]
     Submission.objects.filter(pk=graded.pk).update(status=Submission.Status.ACCEPTED)
