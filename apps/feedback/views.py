@@ -25,7 +25,12 @@ from apps.feedback.services import (
 )
 
 
-def _saved_or_error(request, *, fragment, page, context, saved_message, back_to, status=400):
+def _posted(request):
+    """The form data of a POST, even an empty one; None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _saved_or_error(request, *, fragment, page, context, saved_message, back_to):
     """Answer a rating post: in place for htmx, else a redirect or the form's own page."""
     if request.headers.get("HX-Request"):
         # htmx swaps only successful answers, so a form with errors comes back as 200 too.
@@ -34,14 +39,14 @@ def _saved_or_error(request, *, fragment, page, context, saved_message, back_to,
     if saved_message:
         messages.success(request, saved_message)
         return redirect(back_to)
-    return render(request, page, context, status=status)
+    return render(request, page, context, status=400)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def rate_session(request, slug, unit_pk):
     place, unit = selectors.place_for_rating(user=request.user, slug=slug, unit_pk=unit_pk)
-    form = SessionRatingForm(request.POST or None, initial=SessionRatingForm.initial_for(place))
+    form = SessionRatingForm(_posted(request), initial=SessionRatingForm.initial_for(place))
     saved = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,7 +62,6 @@ def rate_session(request, slug, unit_pk):
             saved = f"Saved your rating of Session {unit.number}."
     context = {
         "unit": unit,
-        "place": place,
         "form": form,
         "action": request.path,
         "opens_at": rating_opens_at(place),
@@ -85,7 +89,7 @@ def rate_resource(request, slug, resource_pk):
         resource.pk
     )
     form = ResourceRatingForm(
-        request.POST or None,
+        _posted(request),
         prefix=ResourceRatingForm.prefix_for(resource.pk),
         initial=ResourceRatingForm.initial_for(existing),
     )
@@ -146,7 +150,7 @@ def meeting(request, pk, meeting_pk):
     meeting = selectors.meeting_for_feedback(user=request.user, cohort_pk=pk, pk=meeting_pk)
     author = selectors.note_author(user=request.user, cohort=meeting.cohort)
     own = meeting.notes.filter(author=author).first() if author else None
-    form = MeetingNoteForm(request.POST or None, initial={"text": own.text if own else ""})
+    form = MeetingNoteForm(_posted(request), initial={"text": own.text if own else ""})
     status = 200
     if request.method == "POST":
         if author is None:
