@@ -1,5 +1,7 @@
 """Forms for rating a session and a resource, and for a facilitator's meeting notes."""
 
+from dataclasses import dataclass, field
+
 from django import forms
 
 from apps.feedback.services import (
@@ -76,10 +78,6 @@ class ResourceRatingForm(forms.Form):
         """Each resource's form has its own field names, as many share the session page."""
         return f"resource-{resource_pk}"
 
-    @staticmethod
-    def initial_for(rating) -> dict:
-        return {} if rating is None else {"worth_it": rating.worth_it, "note": rating.note}
-
 
 class MeetingNoteForm(forms.Form):
     text = forms.CharField(
@@ -92,3 +90,59 @@ class MeetingNoteForm(forms.Form):
         "by participants. Leave it empty to remove your notes.",
         error_messages={"max_length": _length_message(MAX_MEETING_NOTE_CHARACTERS, "notes")},
     )
+
+
+@dataclass
+class ResourceRow:
+    """One resource's "worth your time?" form, as plain values for the template to draw.
+
+    A session page draws one per resource, and drawing bound form fields was
+    most of the time the feedback part of the page took; the form class still
+    checks what is posted (see `from_form`).
+    """
+
+    pk: int
+    title: str
+    action: str
+    worth_it: str = ""  # "True", "False", or "" when not answered
+    note: str = ""
+    errors: list[str] = field(default_factory=list)
+    worth_it_errors: list[str] = field(default_factory=list)
+    note_errors: list[str] = field(default_factory=list)
+
+    note_label = ResourceRatingForm.base_fields["note"].label
+    note_help = ResourceRatingForm.base_fields["note"].help_text
+    note_limit = MAX_NOTE_CHARACTERS
+
+    @property
+    def worth_it_name(self) -> str:
+        return f"{ResourceRatingForm.prefix_for(self.pk)}-worth_it"
+
+    @property
+    def note_name(self) -> str:
+        return f"{ResourceRatingForm.prefix_for(self.pk)}-note"
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.worth_it_errors or self.note_errors)
+
+    @classmethod
+    def answered(cls, resource, *, action: str, rating) -> "ResourceRow":
+        """The person's answer so far (a ResourceRating, or None)."""
+        if rating is None:
+            return cls(resource.pk, resource.title, action)
+        return cls(resource.pk, resource.title, action, str(rating.worth_it), rating.note)
+
+    @classmethod
+    def from_form(cls, resource, *, action: str, form: ResourceRatingForm) -> "ResourceRow":
+        """What was posted, with the form's errors, so nothing typed is lost."""
+        return cls(
+            resource.pk,
+            resource.title,
+            action,
+            worth_it=form["worth_it"].value() or "",
+            note=form["note"].value() or "",
+            errors=list(form.non_field_errors()),
+            worth_it_errors=list(form.errors.get("worth_it", [])),
+            note_errors=list(form.errors.get("note", [])),
+        )

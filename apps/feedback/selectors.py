@@ -17,17 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import (
-    Avg,
-    Count,
-    F,
-    FilteredRelation,
-    FloatField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Avg, Count, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from apps.cohorts.models import Cohort, Meeting
@@ -65,6 +55,10 @@ def places_in_course(*, user, unit: Unit) -> list[Enrollment]:
     """
     meetings = Meeting.objects.filter(cohort_id=OuterRef("placement__cohort_id"), unit_id=unit.pk)
     schedule = RoundUnit.objects.filter(round_id=OuterRef("round_id"), unit_id=unit.pk)
+    # Subqueries rather than a filtered join for the rating: the same answer (one rating
+    # per place and unit), and this query is built on every session page, where building
+    # the join took longer than running the whole query.
+    mine = SessionRating.objects.filter(enrollment_id=OuterRef("pk"), unit_id=unit.pk)
     return list(
         Enrollment.objects.filter(user=user, round__course_id=unit.course_id)
         .current()
@@ -72,9 +66,8 @@ def places_in_course(*, user, unit: Unit) -> list[Enrollment]:
         .annotate(
             meeting_starts_at=Subquery(meetings.values("starts_at")[:1]),
             session_due_at=Subquery(schedule.values("due_at")[:1]),
-            mine=FilteredRelation("session_ratings", condition=Q(session_ratings__unit_id=unit.pk)),
-            rated=F("mine__rating"),
-            rated_comment=F("mine__comment"),
+            rated=Subquery(mine.values("rating")[:1]),
+            rated_comment=Subquery(mine.values("comment")[:1]),
         )
         .order_by("-round__starts_on", "-round__pk")
     )

@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.feedback import selectors
-from apps.feedback.forms import MeetingNoteForm, ResourceRatingForm, SessionRatingForm
+from apps.feedback.forms import (
+    MeetingNoteForm,
+    ResourceRatingForm,
+    ResourceRow,
+    SessionRatingForm,
+)
 from apps.feedback.selectors import is_open_for_rating, rating_opens_at
 from apps.feedback.services import (
     FeedbackError,
@@ -85,14 +90,7 @@ def rate_resource(request, slug, resource_pk):
     place, resource = selectors.resource_for_rating(
         user=request.user, slug=slug, resource_pk=resource_pk
     )
-    existing = selectors.own_resource_ratings(enrollment=place, unit_id=resource.unit_id).get(
-        resource.pk
-    )
-    form = ResourceRatingForm(
-        _posted(request),
-        prefix=ResourceRatingForm.prefix_for(resource.pk),
-        initial=ResourceRatingForm.initial_for(existing),
-    )
+    form = ResourceRatingForm(_posted(request), prefix=ResourceRatingForm.prefix_for(resource.pk))
     saved = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,11 +104,12 @@ def rate_resource(request, slug, resource_pk):
             form.add_error(None, str(error))
         else:
             saved = f"Saved your answer about “{resource.title}”."
-    context = {
-        "unit": resource.unit,
-        "resource": resource,
-        "rows": [{"resource": resource, "form": form, "action": request.path}],
-    }
+    if request.method == "GET":
+        answered = selectors.own_resource_ratings(enrollment=place, unit_id=resource.unit_id)
+        row = ResourceRow.answered(resource, action=request.path, rating=answered.get(resource.pk))
+    else:
+        row = ResourceRow.from_form(resource, action=request.path, form=form)
+    context = {"unit": resource.unit, "resource": resource, "rows": [row]}
     if request.method == "GET":
         return render(request, "feedback/rate_resource.html", context)
     return _saved_or_error(

@@ -18,20 +18,11 @@ from django.utils.safestring import SafeString
 from apps.cohorts.models import Meeting
 from apps.courses.models import Unit
 from apps.feedback import selectors
-from apps.feedback.forms import ResourceRatingForm, SessionRatingForm
+from apps.feedback.forms import ResourceRow, SessionRatingForm
 from apps.markup.render import render_markdown
 from apps.rounds.models import Enrollment
 
 register = template.Library()
-
-
-@dataclass
-class ResourceRow:
-    """One resource of the session page (a courses ResourceItem) with its rating form."""
-
-    resource: object
-    form: ResourceRatingForm
-    action: str
 
 
 @dataclass
@@ -74,13 +65,10 @@ def session_feedback(context, unit: Unit, *resource_lists) -> SessionFeedback:
     panel.session_action = reverse("feedback:rate_session", args=[slug, unit.pk])
     ratings = selectors.own_resource_ratings(enrollment=place, unit_id=unit.pk)
     panel.resources = [
-        ResourceRow(
-            resource=resource,
-            form=ResourceRatingForm(
-                prefix=ResourceRatingForm.prefix_for(resource.pk),
-                initial=ResourceRatingForm.initial_for(ratings.get(resource.pk)),
-            ),
+        ResourceRow.answered(
+            resource,
             action=reverse("feedback:rate_resource", args=[slug, resource.pk]),
+            rating=ratings.get(resource.pk),
         )
         for resources in resource_lists
         for resource in resources
