@@ -53,11 +53,14 @@ def places_in_course(*, user, unit: Unit) -> list[Enrollment]:
     `session_due_at` (from the round's schedule), and their own rating of it
     (`rated`, `rated_comment`, both None when not rated). One query.
     """
-    meetings = Meeting.objects.filter(cohort_id=OuterRef("placement__cohort_id"), unit_id=unit.pk)
-    schedule = RoundUnit.objects.filter(round_id=OuterRef("round_id"), unit_id=unit.pk)
-    # Subqueries rather than a filtered join for the rating: the same answer (one rating
-    # per place and unit), and this query is built on every session page, where building
-    # the join took longer than running the whole query.
+    # Each subquery finds one row at most, so none needs the models' default ordering
+    # (the schedule's would join the rounds table). The rating comes from subqueries rather
+    # than a filtered join: the same answer, and this query is built for every session
+    # page, where building the join took longer than running the whole query.
+    meetings = Meeting.objects.filter(
+        cohort_id=OuterRef("placement__cohort_id"), unit_id=unit.pk
+    ).order_by()
+    schedule = RoundUnit.objects.filter(round_id=OuterRef("round_id"), unit_id=unit.pk).order_by()
     mine = SessionRating.objects.filter(enrollment_id=OuterRef("pk"), unit_id=unit.pk)
     return list(
         Enrollment.objects.filter(user=user, round__course_id=unit.course_id)
