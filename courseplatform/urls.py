@@ -24,6 +24,7 @@ urlpatterns = [
     path("progress/", include("apps.progress.urls")),
     path("plans/", include("apps.plans.urls")),
     path("reviews/", include("apps.reviews.urls")),
+    path("feedback/", include("apps.feedback.urls")),
     path("reminders/", include("apps.reminders.urls")),
     path("demo/", include("apps.demo.urls")),
 ]

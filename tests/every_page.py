@@ -22,6 +22,7 @@ from apps.accounts.models import DataExport
 from apps.certificates.models import Certificate, CompletionRule
 from apps.cohorts.models import Attendance, CalendarFeed, Change, Meeting, Switch
 from apps.courses.models import Prompt
+from apps.feedback.models import MeetingNote, ResourceRating, SessionRating
 from apps.grouping.models import GroupingPreference, GroupingRun, GroupingSettings
 from apps.reminders.emails import unsubscribe_token
 from apps.reminders.models import Notification, Reminder, ReminderSetting, RoundReminderPause
@@ -69,6 +70,7 @@ NOT_PAGES = {
     "plans:plan_markdown": "a Markdown download",
     "reviews:save": "POST only, answers JSON",
     "reviews:rate": "POST only",
+    "reviews:add_review": "POST only; then the review page",
     "accounts:data_download": "a JSON download",
 }
 
@@ -143,7 +145,9 @@ def build_site(*, outbox) -> Site:
         answer=Prompt.Answer.MILESTONES,
     )
     RoundUnit.objects.create(round=round, unit=unit, week_starts_on=date(2027, 3, 1), due_at=DUE)
-    PeerReviewSettings.objects.create(exercise=exercise, reviews_per_submission=2)
+    PeerReviewSettings.objects.create(
+        exercise=exercise, reviews_per_submission=2, disagreement_threshold=1
+    )
     members = [place(course, display_name=f"Member {n}") for n in range(4)]
     submissions = [submitted(member, exercise) for member in members]
     participant = members[0]
@@ -165,7 +169,18 @@ def build_site(*, outbox) -> Site:
         base_version=1,
         submit=True,
     )
-    open_assignment = assignments.exclude(pk=to_write.pk).exclude(reviewer=participant).first()
+    # The same work's other reviewer scores it far lower, so the cohort's page flags it.
+    second = assignments.filter(submission=to_write.submission).exclude(pk=to_write.pk).get()
+    review_save(
+        assignment=second,
+        levels={str(c.pk): str(course.level(i, 1).pk) for i, c in enumerate(criteria)},
+        comments=["Vague.", "Start again."],
+        base_version=1,
+        submit=True,
+    )
+    open_assignment = (
+        assignments.exclude(pk__in=[to_write.pk, second.pk]).exclude(reviewer=participant).first()
+    )
     # Graded work, for the admin's feedback pages; the participant's own stays waiting.
     graded = submissions[1]
     Submission.objects.filter(pk=graded.pk).update(status=Submission.Status.ACCEPTED)
@@ -184,6 +199,11 @@ def build_site(*, outbox) -> Site:
         ends_at=datetime(2027, 3, 9, 20, 30, tzinfo=UTC),
     )
     Attendance.objects.create(meeting=meeting, enrollment=participant, status="present")
+    SessionRating.objects.create(enrollment=participant, unit=unit, rating=4, comment="Lively.")
+    ResourceRating.objects.create(
+        enrollment=members[1], resource=resource, worth_it=False, note="Too *long*."
+    )
+    MeetingNote.objects.create(meeting=meeting, author=course.facilitator, text="Ask *Ann*.")
     CalendarFeed.objects.create(user=participant.user)
     CompletionRule.objects.create(round=round)
     certificate = Certificate.objects.create(enrollment=members[1])
@@ -314,6 +334,8 @@ def build_site(*, outbox) -> Site:
     add("reviews:todo", user=me)
     add("reviews:review", to_write.pk, user=me)
     add("reviews:received", user=me)
+    add("feedback:rate_session", round.slug, unit.pk, user=me)
+    add("feedback:rate_resource", round.slug, resource.pk, user=me)
 
     # Their facilitator
     add("cohorts:list", user=lead)
@@ -336,6 +358,8 @@ def build_site(*, outbox) -> Site:
     add("reviews:cohort", cohort.pk, user=lead)
     add("reviews:hide", to_write.pk, user=lead)
     add("reviews:hand_over", open_assignment.pk, user=lead)
+    add("feedback:cohort", cohort.pk, user=lead)
+    add("feedback:meeting", cohort.pk, meeting.pk, user=lead)
 
     # Staff
     add("grouping:index", user=staff)
@@ -350,6 +374,7 @@ def build_site(*, outbox) -> Site:
     GroupingPreference.objects.create(enrollment=course.facilitator, preferred_size=6)
     add("grouping:preferences", round.slug, user=lead)
     add("progress:round", round.slug, user=staff)
+    add("feedback:round", round.slug, user=staff)
     add("demo:outbox", user=staff)
     site.pages.extend(_admin_pages(staff, round))
 
@@ -362,6 +387,18 @@ def build_site(*, outbox) -> Site:
             data={"preview": "why", "a.why": "Because *fit* matters."},
         ),
         Page("courses:resource_done", reverse("courses:resource_done", args=[resource.pk]), me),
+        Page(
+            "feedback:rate_session",
+            reverse("feedback:rate_session", args=[round.slug, unit.pk]),
+            me,
+            data={"rating": "5", "comment": "Better than I thought."},
+        ),
+        Page(
+            "feedback:rate_resource",
+            reverse("feedback:rate_resource", args=[round.slug, resource.pk]),
+            me,
+            data={f"resource-{resource.pk}-worth_it": "maybe"},
+        ),
     ]
     return site
 

@@ -146,7 +146,7 @@ class UnitInline(nested_admin.NestedStackedInline):
     model = Unit
     form = OrderedForm
     formset = UnitFormSet
-    fields = [("number", "title", "slug"), "summary", "preview_link"]
+    fields = [("number", "title", "slug"), "summary", "facilitator_guide", "preview_link"]
     readonly_fields = ["preview_link"]
     inlines = [ResourceInline, ExerciseInline]
     extra = 0

@@ -269,7 +269,7 @@ def _read_exercise(r: Reader, rubric_slugs: set[str]) -> dict:
 
 
 def _read_unit(r: Reader, rubric_slugs: set[str]) -> dict:
-    r.check_fields(("slug", "title", "summary", "resources", "exercises"))
+    r.check_fields(("slug", "title", "summary", "facilitator_guide", "resources", "exercises"))
     resources, exercises = r.items("resources"), r.items("exercises")
     spec = {
         "slug": r.slug("slug"),
@@ -277,6 +277,8 @@ def _read_unit(r: Reader, rubric_slugs: set[str]) -> dict:
         "summary": r.text("summary"),
         "resources": [_read_resource(x) for x in resources],
         "exercises": [_read_exercise(x, rubric_slugs) for x in exercises],
+        # Last in the file: it is for facilitators, and the longest text in it.
+        "facilitator_guide": r.text("facilitator_guide"),
     }
     _unique(resources, [x["url"] for x in spec["resources"]], "url")
     _unique(exercises, [x["slug"] for x in spec["exercises"]], "slug")
@@ -332,6 +334,7 @@ _BlockDumper.add_representer(str, _represent_str)
 # Fields left out of the files when they hold their default, to keep them short.
 _DEFAULTS = {
     "summary": "",
+    "facilitator_guide": "",
     "description": "",
     "authors": "",
     "note": "",

@@ -109,6 +109,11 @@ class Unit(models.Model):
     slug = models.SlugField(validators=[validate_slug])
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True, help_text="Markdown, shown above the resources.")
+    facilitator_guide = models.TextField(
+        blank=True,
+        help_text="Markdown: discussion questions, timings and what to watch for. Shown only "
+        "to the facilitators of the course's rounds and to admins, never to participants.",
+    )
 
     class Meta:
         ordering = ["course", "number"]

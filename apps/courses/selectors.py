@@ -405,6 +405,7 @@ def course_to_spec(course: Course) -> dict:
                     }
                     for e in unit.exercises.all()
                 ],
+                "facilitator_guide": unit.facilitator_guide,
             }
             for unit in units
         ],

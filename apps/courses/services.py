@@ -147,7 +147,13 @@ def course_import(*, spec: dict) -> Course:
         key="slug",
         order="number",
         rows=[
-            {"slug": u["slug"], "title": u["title"], "summary": u["summary"]} for u in spec["units"]
+            {
+                "slug": u["slug"],
+                "title": u["title"],
+                "summary": u["summary"],
+                "facilitator_guide": u["facilitator_guide"],
+            }
+            for u in spec["units"]
         ],
     )
     for unit_spec in spec["units"]:

@@ -48,6 +48,7 @@ class PeerReviewSettingsForm(forms.ModelForm):
             "due_hours_after_deadline",
             "grace_hours",
             "release",
+            "disagreement_threshold",
         ]
 
     def clean(self):
@@ -89,7 +90,10 @@ class PeerReviewSettingsAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["exercise", "is_enabled"]}),
         ("Who reviews", {"fields": ["reviews_per_submission", "pool", "is_anonymous"]}),
-        ("What reviewers fill in", {"fields": ["rubric", "comment_prompts"]}),
+        (
+            "What reviewers fill in",
+            {"fields": ["rubric", "comment_prompts", "disagreement_threshold"]},
+        ),
         ("When", {"fields": ["due_hours_after_deadline", "grace_hours", "release"]}),
     ]
     actions = ["allocate_now"]

@@ -21,6 +21,7 @@ PEER_REVIEW_DEFAULTS = {
     "due_hours_after_deadline": 72,
     "grace_hours": 24,
     "release": PeerReviewSettings.Release.AFTER_OWN_REVIEWS.value,
+    "disagreement_threshold": None,
 }
 
 
@@ -52,6 +53,7 @@ class PeerReviewSection(ExerciseSection):
         reviews = reader.whole("reviews", minimum=1, maximum=5)
         due_hours = reader.whole("due_hours_after_deadline", minimum=0)
         grace_hours = reader.whole("grace_hours", minimum=0)
+        threshold = reader.whole("disagreement_threshold", minimum=0)
         defaults = self.defaults
         return {
             "enabled": reader.boolean("enabled", defaults["enabled"]),
@@ -67,6 +69,7 @@ class PeerReviewSection(ExerciseSection):
             "release": reader.choice(
                 "release", tuple(PeerReviewSettings.Release.values), defaults["release"]
             ),
+            "disagreement_threshold": threshold,
         }
 
     def export(self, exercises: list[Exercise]) -> dict[int, dict]:
@@ -81,6 +84,7 @@ class PeerReviewSection(ExerciseSection):
                 "due_hours_after_deadline": settings.due_hours_after_deadline,
                 "grace_hours": settings.grace_hours,
                 "release": settings.release,
+                "disagreement_threshold": settings.disagreement_threshold,
             }
             for settings in PeerReviewSettings.objects.filter(
                 exercise__in=exercises
@@ -104,6 +108,7 @@ class PeerReviewSection(ExerciseSection):
                 "due_hours_after_deadline": data["due_hours_after_deadline"],
                 "grace_hours": data["grace_hours"],
                 "release": data["release"],
+                "disagreement_threshold": data["disagreement_threshold"],
             },
         )
 

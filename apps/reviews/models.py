@@ -56,6 +56,14 @@ class PeerReviewSettings(models.Model):
     release = models.CharField(
         max_length=10, choices=Release.choices, default=Release.AFTER_OWN_REVIEWS
     )
+    disagreement_threshold = models.PositiveIntegerField(
+        "flag reviews that differ by more than (points)",
+        null=True,
+        blank=True,
+        help_text="When the rubric totals that peers gave one submission are more than this many "
+        "points apart, the submission is flagged to its author's facilitator, who can add a "
+        "review of their own. Empty: never flagged. Needs a rubric.",
+    )
 
     class Meta:
         verbose_name_plural = "peer review settings"

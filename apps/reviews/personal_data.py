@@ -55,6 +55,7 @@ class ReviewsSection(Section):
             ReviewAssignment.objects.filter(reviewer__user=user)
             .select_related(
                 "review",
+                "reviewer",
                 "submission__exercise__unit",
                 "submission__exercise__peer_review",
                 "submission__enrollment__user",

@@ -266,6 +266,8 @@ def review_hand_over(*, assignment: ReviewAssignment, to: Enrollment, by) -> Rev
         current = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
         if not current.is_outstanding:
             raise ReviewError("Only a review that is not finished can be handed to someone else.")
+        if assignment.reviewer.is_facilitator:
+            raise ReviewError("A facilitator's own review stays theirs to write or leave.")
         if to.round_id != round.pk or to.is_gone or to.is_facilitator:
             raise ReviewError("Choose a participant who is taking part in this round.")
         if to.pk == submission.enrollment_id:
@@ -290,6 +292,48 @@ def review_hand_over(*, assignment: ReviewAssignment, to: Enrollment, by) -> Rev
         )
         transaction.on_commit(partial(_tell_reviewers, [handed]))
     return handed
+
+
+def review_add_by_facilitator(
+    *, submission: Submission, facilitator: Enrollment
+) -> ReviewAssignment:
+    """A facilitator of the author's cohort reviews the work too, with the peers' rubric.
+
+    It is a review assignment like the peers' (so it is written on the same
+    page and shown to the author like theirs, named as the facilitator's), but
+    the allocation never counts it: the peers still owe their reviews. Asking
+    again returns the review already started.
+    """
+    author = submission.enrollment
+    placement = getattr(author, "placement", None)
+    if not (
+        facilitator.is_facilitator
+        and not facilitator.is_gone
+        and facilitator.round_id == author.round_id
+        and placement is not None
+        and placement.cohort.facilitators.filter(pk=facilitator.pk).exists()
+    ):
+        raise ReviewError("Only a facilitator of the author's cohort can add a review of this.")
+    if submission.first_submitted_at is None:
+        raise ReviewError("This work has not been handed in yet.")
+    exercise = submission.exercise
+    with transaction.atomic():
+        # The allocations' lock: a tick allocating the pool cannot see a half-made row.
+        settings = _lock_settings(exercise)
+        if settings is None:
+            raise ReviewError("Peer review of this exercise is off.")
+        existing = (
+            ReviewAssignment.objects.filter(reviewer=facilitator, submission=submission)
+            .exclude(status=ReviewAssignment.Status.ABANDONED)
+            .first()
+        )
+        if existing is not None:
+            return existing
+        return ReviewAssignment.objects.create(
+            reviewer=facilitator,
+            submission=submission,
+            due_at=_due_for_new_work(author.round, exercise, settings),
+        )
 
 
 def _review_settings(assignment: ReviewAssignment) -> PeerReviewSettings | None:

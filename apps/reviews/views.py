@@ -18,7 +18,13 @@ from apps.reviews.selectors.cohort import (
     cohort_members_duties,
     cohort_review_dates,
 )
-from apps.reviews.selectors.moderation import assignment_for_facilitator, hand_over_candidates
+from apps.reviews.selectors.disagreement import disagreements
+from apps.reviews.selectors.moderation import (
+    assignment_for_facilitator,
+    cohort_facilitator_place,
+    hand_over_candidates,
+    submission_for_own_review,
+)
 from apps.reviews.selectors.received import received_reviews, review_for_author
 from apps.reviews.selectors.review import assignment_for_reviewer, other_reviews
 from apps.reviews.selectors.sheet import review_answers, review_levels, review_of, review_sheet
@@ -26,6 +32,7 @@ from apps.reviews.selectors.todo import reviews_to_do
 from apps.reviews.services import (
     ReviewConflict,
     ReviewError,
+    review_add_by_facilitator,
     review_hand_over,
     review_hide,
     review_rate,
@@ -230,13 +237,29 @@ def rate(request, pk):
 def cohort(request, pk):
     cohort = cohort_for_facilitator(user=request.user, pk=pk)
     now = timezone.now()
+    assignments = cohort_assignments(cohort=cohort, now=now)
     context = {
         "cohort": cohort,
-        "assignments": cohort_assignments(cohort=cohort, now=now),
+        "assignments": assignments,
+        "disagreements": disagreements(assignments),
+        "my_place": cohort_facilitator_place(user=request.user, cohort_id=cohort.pk),
         "members": cohort_members_duties(cohort=cohort, now=now),
         "dates": cohort_review_dates(cohort=cohort),
     }
     return render(request, "reviews/cohort.html", context)
+
+
+@require_POST
+@login_required
+def add_review(request, pk):
+    """A facilitator of the author's cohort starts a review of their own (pk is the work's)."""
+    submission, place = submission_for_own_review(user=request.user, pk=pk)
+    try:
+        assignment = review_add_by_facilitator(submission=submission, facilitator=place)
+    except ReviewError as error:
+        messages.error(request, str(error))
+        return redirect("reviews:cohort", pk=submission.enrollment.placement.cohort_id)
+    return redirect("reviews:review", pk=assignment.pk)
 
 
 def _back_to_cohort(assignment) -> str:

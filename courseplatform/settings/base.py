@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "apps.plans",
     "apps.reminders",
     "apps.reviews",
+    "apps.feedback",
     "apps.demo",
     "apps.home",
 ]

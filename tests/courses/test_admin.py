@@ -325,6 +325,18 @@ def test_staff_can_make_a_prompts_item_bounds_a_rule(staff_client, course):
     assert [p.strict_item_bounds for p in prompts] == [True, False]
 
 
+def test_staff_can_write_a_sessions_facilitator_guide(staff_client, course):
+    data = form_data(staff_client.get(change_url(course)).content.decode())
+    unit = prefix_of(data, "slug", "unit-2")
+    data[f"{unit}-facilitator_guide"] = ["**Timings**\n\n- 0-10 min: check-in."]
+
+    response = staff_client.post(change_url(course), data)
+
+    assert response.status_code == 302, _errors(response)
+    guides = Unit.objects.filter(course=course).order_by("number")
+    assert [u.facilitator_guide for u in guides] == ["", "**Timings**\n\n- 0-10 min: check-in."]
+
+
 def test_a_rule_without_item_bounds_is_refused_with_a_message(staff_client, course):
     before = course_to_spec(course)
     data = form_data(staff_client.get(change_url(course)).content.decode())

@@ -159,6 +159,28 @@ def test_export_then_import_then_export_gives_identical_files_and_course(tmp_pat
 
 
 @pytest.mark.django_db
+def test_facilitator_guides_come_in_with_the_course_and_go_back_out_last_in_each_unit(tmp_path):
+    course = import_folder(DEMO)
+    guides = dict(course.units.values_list("slug", "facilitator_guide"))
+    assert all("**Timings**" in guide for guide in guides.values())
+
+    Unit.objects.filter(course=course, number=2).update(facilitator_guide="")
+    Unit.objects.filter(course=course, number=3).update(facilitator_guide="Ask: *why* debate?")
+    export_folder(DEMO_SLUG, tmp_path / "out")
+
+    second, third = unit_path(tmp_path / "out", 2), unit_path(tmp_path / "out", 3)
+    assert "facilitator_guide" not in second.read_text(encoding="utf-8")
+    assert list(yaml.safe_load(third.read_text(encoding="utf-8")))[-1] == "facilitator_guide"
+    Unit.objects.filter(course=course).update(facilitator_guide="changed in the admin")
+    import_folder(tmp_path / "out")
+    assert dict(course.units.values_list("slug", "facilitator_guide")) == {
+        **guides,
+        "reward-misspecification-and-human-feedback": "",
+        "scalable-oversight": "Ask: *why* debate?",
+    }
+
+
+@pytest.mark.django_db
 def test_strict_item_bounds_are_written_only_where_set_and_read_back(tmp_path):
     import_folder(DEMO)
     career = Exercise.objects.get(slug="career-plan")
@@ -388,6 +410,10 @@ def _unit_slug(folder):
     edit_unit(folder, 4, lambda d: d.update(slug="mech interp!"))
 
 
+def _guide_as_list(folder):
+    edit_unit(folder, 2, lambda d: d.update(facilitator_guide=["Ask about proxies"]))
+
+
 UNIT = {n: f"units/{unit_path(DEMO, n).name}" for n in range(1, 6)}
 
 # Each case: how to break the folder, then the file, field and words of the error.
@@ -565,6 +591,9 @@ BAD_FILES = [
     pytest.param(_write_latin1(4), UNIT[4], "", "UTF-8", id="not-utf-8"),
     pytest.param(_course_slug, "course.yaml", "slug", "lower-case letters", id="bad-course-slug"),
     pytest.param(_unit_slug, UNIT[4], "slug", "lower-case letters", id="bad-unit-slug"),
+    pytest.param(
+        _guide_as_list, UNIT[2], "facilitator_guide", "must be text", id="guide-as-a-list"
+    ),
 ]
 
 

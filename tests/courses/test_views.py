@@ -241,8 +241,9 @@ def _build_unit(resources: int, exercises: int = 2, prompts: int = 4):
 # Session and user (2), the navigation (1), course or unit (1), the page's own reads (1-5).
 COURSE_PAGE_QUERIES = 5
 # Session page: the course's units (1), resources, exercises with their prompts, and the
-# round to link the exercises to (3).
-SESSION_PAGE_QUERIES = 7
+# round to link the exercises to (3), and the viewer's places in the course's rounds, for
+# the feedback part (1; tests/feedback measures what participants and facilitators add).
+SESSION_PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize("size", [5, 200])

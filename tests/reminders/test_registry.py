@@ -42,6 +42,7 @@ def test_each_app_registers_its_own_kinds_with_their_templates():
             "review_assigned": "apps.reviews.reminders",
             "reviews_released": "apps.reviews.reminders",
             "certificate_issued": "apps.certificates.reminders",
+            "session_feedback": "apps.feedback.reminders",
         }.items()
     )
     # Every kind, including ones added since, lives in its app's reminders.py.

@@ -10,7 +10,7 @@ goes through every kind.
 from datetime import timedelta
 
 from apps.certificates.models import Certificate
-from apps.cohorts.models import Change, Meeting, Placement, Switch
+from apps.cohorts.models import Attendance, Change, Meeting, Placement, Switch
 from apps.reminders.models import Preference, Reminder
 from apps.reviews.models import ReviewAssignment
 from apps.rounds.models import RoundUnit
@@ -315,6 +315,18 @@ def certificate_issued(user, now) -> Reminder:
     return due(user, enrollment.round, "certificate_issued", f"certificate:{certificate.pk}", now)
 
 
+def session_feedback(user, now) -> Reminder:
+    cohort = CohortFactory(name=COHORT)
+    unit = UnitFactory(course=cohort.round.course, title=UNIT)
+    member = PlacementFactory(cohort=cohort, enrollment__user=user).enrollment
+    ends_at = now - timedelta(hours=2)
+    meeting = Meeting.objects.create(
+        cohort=cohort, unit=unit, starts_at=ends_at - timedelta(minutes=90), ends_at=ends_at
+    )
+    Attendance.objects.create(meeting=meeting, enrollment=member, status="present")
+    return due(user, cohort.round, "session_feedback", f"feedback:{meeting.pk}", now)
+
+
 WORLDS = {
     "cohort_placed": cohort_placed,
     "switch_request": switch_request,
@@ -335,4 +347,5 @@ WORLDS = {
     "review_assigned": review_assigned,
     "reviews_released": reviews_released,
     "certificate_issued": certificate_issued,
+    "session_feedback": session_feedback,
 }

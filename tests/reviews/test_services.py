@@ -669,6 +669,8 @@ def test_the_demo_course_sets_both_plans_for_named_peer_review_in_the_cohort(set
         assert 2 <= len(plan.questions) <= 3
         assert plan.review_rubric == plan.exercise.rubric
         assert (plan.due_hours_after_deadline, plan.grace_hours) == (48, 12)
+    thresholds = {p.exercise.slug: p.disagreement_threshold for p in plans}
+    assert thresholds == {"career-plan": 3, "project-plan": 7}
 
 
 def _peer_spec(settings):
@@ -686,7 +688,7 @@ def test_reimporting_updates_peer_review_in_place_and_removing_it_deletes_the_se
 
     career["peer_review"].update(
         reviews=3, pool="round", anonymous=True, rubric="project-plan", enabled=False,
-        release="at_due", questions=["Only one?"],
+        release="at_due", questions=["Only one?"], disagreement_threshold=0,
     )  # fmt: skip
     course_import(spec=spec)
     updated = PeerReviewSettings.objects.get(pk=row.pk)
@@ -697,6 +699,7 @@ def test_reimporting_updates_peer_review_in_place_and_removing_it_deletes_the_se
     )
     assert updated.rubric.slug == "project-plan" and not updated.is_enabled
     assert updated.release == "at_due" and updated.questions == ["Only one?"]
+    assert updated.disagreement_threshold == 0
 
     career["peer_review"] = None
     course_import(spec=spec)
@@ -715,6 +718,7 @@ def test_peer_review_survives_export_and_import_with_defaults_left_out(settings,
 
     assert "peer_review: {}" in text  # all defaults: peer review on, nothing else to say
     assert "enabled: false" in text and "reviews: 3" in text
+    assert "disagreement_threshold: 3" in text  # the career plan's, set in the demo
     assert read_course(tmp_path / "out") == course_to_spec(course) == spec
 
 
@@ -727,6 +731,8 @@ def test_peer_review_survives_export_and_import_with_defaults_left_out(settings,
         ({"questions": ["Two\nlines"]}, "peer_review.questions[0]", "one line"),
         ({"questions": "Why?"}, "peer_review.questions", "must be a list"),
         ({"anonymous": "yes"}, "peer_review.anonymous", "true or false"),
+        ({"disagreement_threshold": -1}, "peer_review.disagreement_threshold", "at least 0"),
+        ({"disagreement_threshold": "two"}, "peer_review.disagreement_threshold", "whole number"),
         ({"grace": 3}, "peer_review.grace", "unknown field"),
         ("on", "peer_review", "must be a mapping"),
     ],

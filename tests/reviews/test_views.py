@@ -561,7 +561,9 @@ def test_the_hand_over_page_offers_no_one_from_another_cohort(client):
 TODO_QUERIES = 4  # assignments
 REVIEW_QUERIES = 9  # assignment, rubric (2), revision, prompts, other reviews
 RECEIVED_QUERIES = 9  # submissions, their reviews, own duties, schedule, rubric (2)
-COHORT_QUERIES = 9  # cohort, assignments, members, their duties, settings, schedule
+# cohort, assignments, members, their duties, settings, schedule, the viewer's place in the
+# cohort, and the points of the levels chosen in reviews that may disagree.
+COHORT_QUERIES = 11
 
 
 def crowded(size: int, rounds: int) -> tuple[list[World], object]:
@@ -570,6 +572,7 @@ def crowded(size: int, rounds: int) -> tuple[list[World], object]:
     worlds = []
     for _ in range(rounds):
         world = build_world(size, size)
+        PeerReviewSettings.objects.filter(pk=world.settings.pk).update(disagreement_threshold=0)
         enrollment = PlacementFactory(
             cohort=world.cohorts[0], enrollment__user=user, enrollment__status="active"
         ).enrollment

@@ -17,7 +17,8 @@ Anything outside those querysets is a 404, whether it exists or not.
   review     the page where a reviewer writes a review
   received   reviews of my work, and when they are released
   cohort     the facilitator's overview of a cohort
-  moderation hiding a review and handing one over to someone else
+  moderation hiding a review, handing one over to someone else, adding one's own
+  disagreement  submissions whose peer reviewers' rubric totals are far apart
   schedule   when reviews are due
   pools      which pools the tick looks after, and a pool as the allocation sees it
 """

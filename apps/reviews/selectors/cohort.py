@@ -32,6 +32,7 @@ def cohort_assignments(*, cohort: Cohort, now: datetime) -> list[ReviewAssignmen
             "reviewer__placement__cohort",
             "submission__enrollment__user",
             "submission__exercise__unit",
+            "submission__exercise__peer_review",
         )
         .order_by(
             "submission__exercise__unit__number",

@@ -1,4 +1,5 @@
-"""A facilitator acting on one review: reading or hiding it, handing it to someone else."""
+"""A facilitator acting on one review: reading or hiding it, handing it to someone else, or
+adding a review of their own."""
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -76,3 +77,31 @@ def hand_over_candidates(*, assignment: ReviewAssignment, user) -> QuerySet[Enro
         )
         .order_by("-same_cohort", "to_do", "user__display_name", "user__email")
     )
+
+
+def cohort_facilitator_place(*, user, cohort_id: int) -> Enrollment | None:
+    """The person's current facilitator place in the cohort, if they run it."""
+    return (
+        Enrollment.objects.filter(user=user, facilitated_cohorts=cohort_id)
+        .facilitators()
+        .current()
+        .first()
+    )
+
+
+def submission_for_own_review(*, user, pk: int) -> tuple[Submission, Enrollment]:
+    """Work by a member of a cohort the person runs, with their facilitator place there.
+
+    Staff who do not run the author's cohort get a 404 like anyone else: a
+    review is written from a place in the round.
+    """
+    try:
+        submission = Submission.objects.select_related(
+            "enrollment__placement__cohort", "enrollment__round", "exercise"
+        ).get(pk=pk, enrollment__placement__isnull=False)
+    except Submission.DoesNotExist:
+        raise Http404("No such work.") from None
+    place = cohort_facilitator_place(user=user, cohort_id=submission.enrollment.placement.cohort_id)
+    if place is None:
+        raise Http404("No such work.")
+    return submission, place

@@ -100,11 +100,16 @@ def pool_state(
         for s in submissions
     ]
     # One row per pair: the live one if any, else a cancelled one, which the
-    # algorithm needs to see so it does not hand the same pair out again.
+    # algorithm needs to see so it does not hand the same pair out again. Reviews a
+    # facilitator added of their own are extra: peers still owe the work theirs.
     by_pair = {}
-    rows = ReviewAssignment.objects.filter(
-        submission__enrollment__round=round, submission__exercise=exercise
-    ).order_by("pk")
+    rows = (
+        ReviewAssignment.objects.filter(
+            submission__enrollment__round=round, submission__exercise=exercise
+        )
+        .exclude(reviewer__role=Enrollment.Role.FACILITATOR)
+        .order_by("pk")
+    )
     for row in rows:
         pair = (row.reviewer_id, row.submission_id)
         if pair not in by_pair or row.status != ReviewAssignment.Status.ABANDONED:

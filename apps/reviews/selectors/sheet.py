@@ -105,13 +105,14 @@ def review_answers(review: Review | None, questions: list[str]) -> list[Answer]:
 class ShownReview:
     """A submitted review as someone other than its writer may see it.
 
-    `number` counts the reviews of the work in the order they were submitted;
-    the page calls the writer "Reviewer <number>" when `anonymous`.
+    `number` counts the peer reviews of the work in the order they were
+    submitted; the page calls the writer "Reviewer <number>" when `anonymous`.
+    A review a facilitator added has no number: it is named as theirs.
     """
 
     assignment: ReviewAssignment
     review: Review
-    number: int
+    number: int | None
     anonymous: bool
     levels: list[ChosenLevel]
     answers: list[Answer]
@@ -121,16 +122,25 @@ class ShownReview:
 def shown_reviews(
     assignments: list[ReviewAssignment], *, exercise: Exercise, sheet: ReviewSheet
 ) -> list[ShownReview]:
-    """Submitted reviews of one piece of work, in the order given, read against its sheet."""
+    """Submitted reviews of one piece of work, in the order given, read against its sheet.
+
+    The assignments come with their reviewers (select_related "reviewer").
+    """
     anonymous = is_anonymous(exercise)
-    return [
-        ShownReview(
-            assignment=assignment,
-            review=assignment.review,
-            number=number,
-            anonymous=anonymous,
-            levels=review_levels(assignment.review, sheet.criteria),
-            answers=review_answers(assignment.review, sheet.questions),
+    shown, peers = [], 0
+    for assignment in assignments:
+        number = None
+        if not assignment.reviewer.is_facilitator:
+            peers += 1
+            number = peers
+        shown.append(
+            ShownReview(
+                assignment=assignment,
+                review=assignment.review,
+                number=number,
+                anonymous=anonymous,
+                levels=review_levels(assignment.review, sheet.criteria),
+                answers=review_answers(assignment.review, sheet.questions),
+            )
         )
-        for number, assignment in enumerate(assignments, start=1)
-    ]
+    return shown
