@@ -26,13 +26,13 @@ def test_the_badge_counts_only_unread_notifications_of_this_person(client):
     Notification.objects.create(user=me, title="Seen", body="", read_at="2026-01-01T00:00Z")
     Notification.objects.create(user=someone_else, title="Not mine", body="")
 
-    assert '<span class="badge">2<span class="visually-hidden"> unread</span>' in navigation(
+    assert '<span class="nav-count">2<span class="visually-hidden"> unread</span>' in navigation(
         client, me
     )
 
 
 def test_no_badge_without_unread_notifications(client):
-    assert 'class="badge"' not in navigation(client, UserFactory())
+    assert 'class="nav-count"' not in navigation(client, UserFactory())
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,11 @@ import shutil
 import tempfile
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, BrowserType
+import time_machine
+from django.conf import settings
+from playwright.sync_api import Browser, BrowserContext, BrowserType, expect
+
+from tests.every_page import DURING_REVIEWS, build_site
 
 # Playwright's sync API runs an asyncio event loop in the calling thread.
 # Django sees that loop and refuses ORM calls from the same thread
@@ -156,3 +160,45 @@ def browser_page(playwright_instance):
         if context is not None:
             context.close()
         shutil.rmtree(user_data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def site(settings, tmp_path):
+    """Every page of tests/every_page.py, with its data, for tests that open them all."""
+    settings.DEMO_MODE = True
+    settings.EMAIL_FILE_PATH = tmp_path
+    # Ticking, so that the live server's clock moves as the pages load.
+    with time_machine.travel(DURING_REVIEWS):
+        yield build_site(outbox=tmp_path)
+
+
+def sign_in(context, client, live_server, user) -> None:
+    """Puts a session for `user` (or none) into the browser, as logging in would."""
+    context.clear_cookies()
+    client.logout()
+    if user is None:
+        return
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+
+
+def url_of(live_server, site, name) -> str:
+    return live_server.url + next(page.url for page in site.pages if page.name == name)
+
+
+def expect_signed_in(page) -> None:
+    """Waits for the header's Account menu, which only someone signed in has."""
+    expect(page.locator(".nav-group summary", has_text="Account")).to_be_attached()
+
+
+def open_menu(page, group: str) -> None:
+    """Opens a group of the navigation (Facilitate, Admin, Account), as a click on it does."""
+    page.locator(".nav-group summary", has_text=group).click()
+
+
+def log_out(page) -> None:
+    open_menu(page, "Account")
+    page.get_by_role("button", name="Log out").click()

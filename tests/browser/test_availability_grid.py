@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.rounds.models import Enrollment
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, expect_signed_in
 from tests.factories import PASSWORD, EnrollmentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ def log_in(page, live_server, user):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect_signed_in(page)
 
 
 def open_grid(page, live_server, zone="Europe/London", **enrollment):

@@ -8,40 +8,12 @@ that the conftest's watch does catch violations.
 import itertools
 
 import pytest
-import time_machine
-from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
-from tests.every_page import AWAITING_FIX, DURING_REVIEWS, build_site
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, sign_in, url_of
+from tests.every_page import AWAITING_FIX
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(context, client, live_server, user) -> None:
-    """Puts a session for `user` (or none) into the browser, as logging in would."""
-    context.clear_cookies()
-    client.logout()
-    if user is None:
-        return
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
-
-
-def url_of(live_server, site, name) -> str:
-    return live_server.url + next(page.url for page in site.pages if page.name == name)
-
-
-@pytest.fixture
-def site(settings, tmp_path):
-    settings.DEMO_MODE = True
-    settings.EMAIL_FILE_PATH = tmp_path
-    # Ticking, so that the live server's clock moves as the pages load.
-    with time_machine.travel(DURING_REVIEWS):
-        yield build_site(outbox=tmp_path)
 
 
 def test_every_page_opens_without_a_csp_violation(

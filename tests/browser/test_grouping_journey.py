@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from apps.cohorts.models import Attendance, Cohort
 from apps.rounds import weekgrid
 from apps.rounds.services import availability_set
+from tests.browser.conftest import expect_signed_in, open_menu
 from tests.cohorts.test_services import scheduled_round
 from tests.factories import PASSWORD, EnrollmentFactory, FacilitatorEnrollmentFactory, UserFactory
 from tests.grouping.test_services import fast_grouping  # noqa: F401
@@ -35,10 +36,11 @@ def log_in(page, live_server, user):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect_signed_in(page)
 
 
 def log_out(page):
+    open_menu(page, "Account")
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
 
@@ -151,6 +153,7 @@ def test_availability_grouping_publishing_calendar_and_attendance(
 
     # Fran records that Pat came to the first meeting, held last week.
     log_in(page, live_server, lead.user)
+    open_menu(page, "Facilitate")
     page.get_by_role("link", name="Cohorts I facilitate").click()
     page.get_by_role("link", name="Cohort 1").click()
     page.get_by_role("link", name=f"Attendance for {first.unit.display_title}").click()

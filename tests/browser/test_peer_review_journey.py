@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.reviews.models import Review, ReviewAssignment
+from tests.browser.conftest import expect_signed_in
 from tests.factories import PASSWORD
 from tests.reviews.test_services import QUESTIONS, build_world
 
@@ -25,7 +26,7 @@ def log_in(page, live_server, user):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect_signed_in(page)
 
 
 def write_all_reviews(page, live_server, name: str):

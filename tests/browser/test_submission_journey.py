@@ -16,7 +16,7 @@ from apps.courses.models import Exercise
 from apps.courses.services import course_import
 from apps.rounds.models import Enrollment, RoundUnit
 from apps.submissions.models import Revision, Submission
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, expect_signed_in
 from tests.factories import PASSWORD, EnrollmentFactory, RoundFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,7 +51,7 @@ def log_in(page, live_server, user):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect_signed_in(page)
 
 
 def answer_url(live_server, enrollment, exercise):

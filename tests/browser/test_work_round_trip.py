@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from apps.courses.models import Exercise
 from apps.rounds.models import RoundUnit
 from apps.submissions.models import Feedback, Revision, Submission
+from tests.browser.conftest import expect_signed_in
 from tests.factories import (
     PASSWORD,
     CohortFactory,
@@ -61,7 +62,7 @@ def log_in(page, live_server, user):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect_signed_in(page)
 
 
 def test_work_is_drafted_submitted_returned_revised_and_accepted(live_server, browser_page, work):
