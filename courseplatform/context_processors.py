@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 
 from apps.reminders.selectors import unread_notifications
-from apps.rounds.selectors import facilitator_places
+from apps.rounds.selectors import facilitator_places, lead_places
 
 
 def site(request):
@@ -13,7 +13,7 @@ def site(request):
 
 
 def _navigation_facts(user) -> dict:
-    # Every page shows both, so they are read together: one query, on the person's row.
+    # Every page shows these, so they are read together: one query, on the person's row.
     unread = (
         unread_notifications(user=user)
         .order_by()
@@ -27,6 +27,7 @@ def _navigation_facts(user) -> dict:
         .values(
             unread=Coalesce(Subquery(unread), 0),
             facilitates=Exists(facilitator_places(user=user)),
+            leads=Exists(lead_places(user=user)),
         )
         .get()
     )

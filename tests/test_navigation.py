@@ -36,6 +36,11 @@ NOT_BROWSED_TO = {
     "grouping:publish": "linked from the round's grouping page once no grouping run is under"
     " way, and build_site leaves one running",
     "admin:password_change_done": "shown after changing one's password in the admin",
+    "accounts:deleted": "shown once, after a person deletes their account",
+    "cohorts:meeting_check": "an htmx fragment the meeting form asks for as the time changes",
+    "feedback:rate_session": "the session page carries this form and posts to it; the page of"
+    " its own shows only when a post without JavaScript needs fixing",
+    "feedback:rate_resource": "as feedback:rate_session, for the question on each reading",
 }
 # The admin's pages about one object open from that object's page, a click past the limit
 # (home, admin index, list, object).

@@ -15,6 +15,11 @@ def facilitator_places(*, user) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(user=user).facilitators().current()
 
 
+def lead_places(*, user) -> QuerySet[Enrollment]:
+    """The person's current places as a round's lead facilitator."""
+    return Enrollment.objects.filter(user=user).leads()
+
+
 def is_facilitating(user) -> bool:
     return facilitator_places(user=user).exists()
 
@@ -27,7 +32,7 @@ def rounds_led_by(user) -> QuerySet[Round]:
     """
     if user.is_staff:
         return Round.objects.all()
-    return Round.objects.filter(pk__in=Enrollment.objects.filter(user=user).leads().values("round"))
+    return Round.objects.filter(pk__in=lead_places(user=user).values("round"))
 
 
 def can_lead(user, round: Round) -> bool:

@@ -47,6 +47,7 @@ def round_detail(request, slug):
             "round": round,
             "schedule": selectors.round_schedule(round=round),
             "enrollment": enrollment,
+            "leads": selectors.can_lead(request.user, round),
             "may_leave": enrollment is not None
             and not enrollment.is_facilitator
             and enrollment.status in MAY_LEAVE,

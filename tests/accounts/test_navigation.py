@@ -53,4 +53,18 @@ def test_the_navigation_costs_one_query_and_only_when_shown(rf, django_assert_nu
     with django_assert_num_queries(0):
         nav = navigation_context(request)["nav"]
     with django_assert_num_queries(1):
-        assert (nav["unread"], nav["facilitates"]) == (0, False)
+        assert (nav["unread"], nav["facilitates"], nav["leads"]) == (0, False, False)
+
+
+@pytest.mark.parametrize(
+    "is_lead, status, shown",
+    [
+        (True, Enrollment.Status.ACCEPTED, True),
+        (False, Enrollment.Status.ACCEPTED, False),
+        (True, Enrollment.Status.DROPPED, False),
+    ],
+)
+def test_grouping_shows_for_lead_facilitators_of_a_round(client, is_lead, status, shown):
+    user = UserFactory()
+    FacilitatorEnrollmentFactory(user=user, status=status, is_lead=is_lead)
+    assert (">Grouping<" in navigation(client, user)) == shown

@@ -422,8 +422,9 @@ def test_a_declined_applicant_sees_their_times_but_cannot_change_them(
 
 # Query budgets ----------------------------------------------------------------------
 
-# Session and user (2), the round (1), its schedule (1), the viewer's enrollment (1).
-ROUND_PAGE_QUERIES = 6
+# Session and user (2), the round (1), its schedule (1), the viewer's enrollment (1),
+# whether they lead the round (1), the navigation (1).
+ROUND_PAGE_QUERIES = 7
 # Session and user (2), the enrollment with its round (1), its availability (1).
 AVAILABILITY_PAGE_QUERIES = 5
 
@@ -484,3 +485,22 @@ def test_the_rounds_list_query_count_does_not_grow(
         response = participant_client.get(reverse("rounds:list"))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "role, organises, wishes",
+    [("participant", False, False), ("facilitator", False, True), ("lead", True, True)],
+)
+def test_the_round_page_links_what_each_role_does_in_the_round(client, role, organises, wishes):
+    round = RoundFactory()
+    if role == "participant":
+        enrollment = EnrollmentFactory(round=round, status=Enrollment.Status.ACCEPTED)
+    else:
+        enrollment = FacilitatorEnrollmentFactory(round=round, is_lead=role == "lead")
+    log_in(client, enrollment.user)
+
+    html = client.get(round.get_absolute_url()).content.decode()
+
+    assert (reverse("grouping:round", args=[round.slug]) in html) == organises
+    assert (reverse("feedback:round", args=[round.slug]) in html) == organises
+    assert (reverse("grouping:preferences", args=[round.slug]) in html) == wishes
