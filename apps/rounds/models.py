@@ -203,6 +203,10 @@ class Enrollment(models.Model):
     def is_taking_part(self) -> bool:
         return self.status in self.TAKING_PART
 
+    @property
+    def is_eligible(self) -> bool:
+        return self.status in self.ELIGIBLE
+
 
 class AvailabilitySlot(models.Model):
     """One interval of a person's weekly availability, in minutes since Monday 00:00 UTC.
