@@ -501,6 +501,6 @@ def test_the_round_page_links_what_each_role_does_in_the_round(client, role, org
 
     html = client.get(round.get_absolute_url()).content.decode()
 
-    assert (reverse("grouping:round", args=[round.slug]) in html) == organises
-    assert (reverse("feedback:round", args=[round.slug]) in html) == organises
-    assert (reverse("grouping:preferences", args=[round.slug]) in html) == wishes
+    assert (f'href="{reverse("grouping:round", args=[round.slug])}"' in html) == organises
+    assert (f'href="{reverse("feedback:round", args=[round.slug])}"' in html) == organises
+    assert (f'href="{reverse("grouping:preferences", args=[round.slug])}"' in html) == wishes
