@@ -61,6 +61,8 @@ def plan_reviews_due(window, hours):
             due_at__lte=window.end + MAX_LEAD,
         )
         .exclude(reviewer__status__in=Enrollment.GONE)
+        # A facilitator's own review is one they chose to write; it is no chore to chase.
+        .filter(reviewer__role=Enrollment.Role.PARTICIPANT)
         .values_list(
             "reviewer__user_id",
             "reviewer__round_id",

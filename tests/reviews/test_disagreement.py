@@ -7,6 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from apps.reminders.models import Reminder
+from apps.reminders.services import reminders_plan
 from apps.reviews.models import PeerReviewSettings, Review, ReviewAssignment
 from apps.reviews.selectors.cohort import cohort_assignments
 from apps.reviews.selectors.disagreement import disagreements
@@ -278,3 +280,14 @@ def test_the_facilitators_review_is_never_counted_handed_on_or_replaced():
     write(own, s.world)
     own.refresh_from_db()
     assert review_hide(review=own.review, by=s.facilitator.user, reason="Mine, withdrawn") == 0
+
+
+def test_a_facilitator_is_not_reminded_of_the_review_they_chose_to_write():
+    s = split()
+    own = review_add_by_facilitator(submission=s.submission, facilitator=s.facilitator)
+    planned_at = [own.due_at - timedelta(hours=hours) for hours in range(72, 0, -6)]
+
+    for now in planned_at:
+        reminders_plan(now=now)
+
+    assert not Reminder.objects.filter(user=s.facilitator.user, kind="reviews_due").exists()
