@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from apps.cohorts.models import Attendance, Meeting, Placement
 from apps.cohorts.services import calendar_feed_ensure
 from apps.rounds.models import Enrollment
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, expect_signed_in
 from tests.cohorts.test_services import available, member_enrollments, published_cohort
 from tests.cohorts.test_switching import two_cohorts
 from tests.factories import PASSWORD, EnrollmentFactory, UserFactory
@@ -37,7 +37,7 @@ def signed_in(browser, live_server, user):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect_signed_in(page)
     return page
 
 

@@ -15,6 +15,7 @@ from apps.accounts import selectors
 from apps.accounts.models import DataExport, User
 from apps.accounts.tasks import build_data_export
 from tests.accounts import history as h
+from tests.browser.conftest import open_menu
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,6 +33,7 @@ def test_a_person_downloads_their_data_then_deletes_their_account(
     page.get_by_label("Email").fill(h.EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    open_menu(page, "Account")
     page.get_by_role("link", name="Profile").click()
     page.get_by_role("link", name="Download your data").click()
     page.get_by_role("button", name="Download your data").click()
