@@ -237,12 +237,16 @@ def meeting_change(request, pk, meeting_pk):
     data = {"move": None, "cancel": None, "cover": None}
     if action in data:
         data[action] = request.POST
+    # Three forms on one page, each with a reason: ids of their own, names shared.
     move_form = MeetingMoveForm(
-        data["move"], initial={"starts_at": timezone.localtime(meeting.starts_at)}
+        data["move"],
+        initial={"starts_at": timezone.localtime(meeting.starts_at)},
+        auto_id="move_%s",
     )
-    cancel_form = MeetingCancelForm(data["cancel"])
+    cancel_form = MeetingCancelForm(data["cancel"], auto_id="cancel_%s")
     cover_form = MeetingCoverForm(
         data["cover"],
+        auto_id="cover_%s",
         choices=selectors.substitute_choices(cohort=cohort),
         initial={"substitute": meeting.substitute_id},
     )

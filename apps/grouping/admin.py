@@ -81,7 +81,6 @@ class GroupingSettingsAdmin(admin.ModelAdmin):
     ]
     list_filter = ["soft_tier", "assume_evenings"]
     list_select_related = ["round__course"]
-    autocomplete_fields = ["round"]
     fieldsets = [
         (None, {"fields": ["round"]}),
         (
@@ -100,14 +99,42 @@ class GroupingSettingsAdmin(admin.ModelAdmin):
     ]
 
 
+class PriorityFilter(admin.SimpleListFilter):
+    """The labels in use, and "No priority" for the rows without one.
+
+    The admin's own filter would list the empty label as a link with no text.
+    """
+
+    title = "priority label"
+    parameter_name = "priority"
+    NONE = "-"
+
+    def lookups(self, request, model_admin):
+        labels = (
+            model_admin.get_queryset(request)
+            .exclude(priority="")
+            .order_by("priority")
+            .values_list("priority", flat=True)
+            .distinct()
+        )
+        return [(self.NONE, "No priority"), *((label, label) for label in labels)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(priority="" if self.value() == self.NONE else self.value())
+
+
 @admin.register(GroupingPreference)
 class GroupingPreferenceAdmin(admin.ModelAdmin):
     list_display = ["enrollment", "round", "priority", "preferred_size", "updated_at"]
     list_editable = ["priority"]
-    list_filter = ["enrollment__round", "enrollment__role", "priority"]
+    list_filter = ["enrollment__round", "enrollment__role", PriorityFilter]
     list_select_related = ["enrollment__user", "enrollment__round"]
     search_fields = ["enrollment__user__email", "enrollment__user__display_name", "priority"]
-    autocomplete_fields = ["enrollment"]
+    # A plain id box with its lookup: the autocomplete widget's combo box has no name
+    # a screen reader can announce.
+    raw_id_fields = ["enrollment"]
     readonly_fields = ["updated_at"]
 
     @admin.display(ordering="enrollment__round", description="Round")

@@ -38,6 +38,7 @@ COLOUR_RULES = ("color-contrast", "link-in-text-block")
 FRAGMENTS = {
     "grouping:run": "the grouping run's progress, which the round page polls",
     "grouping:check": "a check of a cohort's time or facilitator, shown in the cohort form",
+    "cohorts:meeting_check": "who could not attend a meeting's new time, shown in the move form",
 }
 # Pages with a problem in a template someone else is changing now, and where it is. The
 # test fails once the problem is gone, so an entry cannot outlive its fix.
