@@ -465,16 +465,16 @@ def teams(*, round: Round, now=None) -> Teams:
         "enrollment__placement__cohort_id",
         Count("pk"),
     )
-    links = list(
-        Cohort.facilitators.through.objects.filter(cohort__round=round).values_list(
-            "cohort_id", "enrollment_id"
-        )
-    )
+    linked = Cohort.facilitators.through.objects.filter(cohort__round=round)
+    links = list(linked.values_list("cohort_id", "enrollment_id"))
+    # The round's current facilitators, with or without a cohort, and anyone still linked to
+    # one of its cohorts.
     facilitators = {
         enrollment.pk: enrollment
-        for enrollment in Enrollment.objects.filter(round=round)
-        .facilitators()
-        .filter(~Q(status__in=Enrollment.GONE) | Q(pk__in=[pk for _, pk in links]))
+        for enrollment in Enrollment.objects.filter(
+            Q(pk__in=Enrollment.objects.filter(round=round).facilitators().current().values("pk"))
+            | Q(pk__in=linked.values("enrollment_id"))
+        )
         .select_related("user")
         .only("is_lead", "status", "user__display_name", "user__email", "user__deleted_at")
     }
