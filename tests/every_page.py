@@ -66,6 +66,7 @@ NOT_PAGES = {
     "certificates:revoke": "POST only",
     "progress:cohort_csv": "a CSV download",
     "progress:round_csv": "a CSV download",
+    "analytics:csv": "a CSV download",
     "plans:cohort_markdown": "a Markdown download",
     "plans:plan_markdown": "a Markdown download",
     "reviews:save": "POST only, answers JSON",
@@ -375,6 +376,7 @@ def build_site(*, outbox) -> Site:
     add("grouping:preferences", round.slug, user=lead)
     add("progress:round", round.slug, user=staff)
     add("feedback:round", round.slug, user=staff)
+    add("analytics:round", round.slug, user=staff)
     add("demo:outbox", user=staff)
     site.pages.extend(_admin_pages(staff, round))
 

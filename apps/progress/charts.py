@@ -79,6 +79,7 @@ class LegendItem:
 class BarChart:
     title: str
     description: str
+    category: str  # what the groups are, heading their column in the table of figures
     width: float
     height: float
     left: float
@@ -118,6 +119,7 @@ def grouped_bars(
     description: str,
     series: list[Series],
     groups: list[tuple[str, str, list[float | None]]],
+    category: str = "Session",
 ) -> BarChart:
     """Lay out one group of bars per category, one bar per series, heights as shares.
 
@@ -163,6 +165,7 @@ def grouped_bars(
     return BarChart(
         title=title,
         description=description,
+        category=category,
         width=width,
         height=legend_top + LEGEND_ROW * len(series),
         left=LEFT,

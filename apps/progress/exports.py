@@ -69,13 +69,18 @@ class _Echo:
         return value
 
 
+def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """The header, then each row, one CSV line at a time as the rows arrive, for a
+    StreamingHttpResponse."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
 def csv_lines(grids: Iterable[CohortGrid]) -> Iterator[str]:
     """The header, then each grid's rows, one CSV line at a time as the grids arrive."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(HEADER)
-    for grid in grids:
-        for row in grid_rows(grid):
-            yield writer.writerow(row)
+    return csv_stream(HEADER, (row for grid in grids for row in grid_rows(grid)))
 
 
 def cohort_filename(grid: CohortGrid, *, today: date) -> str:

@@ -1,4 +1,4 @@
-"""Benchmark five pages on a 2,000-participant round: ``python -m bench.pages``.
+"""Benchmark six pages on a 5,000-participant round: ``python -m bench.pages``.
 
 Run it as ``scripts/with-services .venv/bin/python -m bench.pages``. It creates
 a database ``bench_pages`` next to the one in DATABASE_URL, migrates it, fills
@@ -84,7 +84,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=60, help="timed requests per page (60)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (3)")
     parser.add_argument("--profile", metavar="PAGE", help="also cProfile this page (e.g. round)")
+    parser.add_argument("--only", metavar="PAGE", help="measure only this page (e.g. analytics)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--participants",
+        type=int,
+        help="participants in the round (5,000; 2,000 measures the round the earlier runs did)",
+    )
     args = parser.parse_args(argv)
 
     server_url = os.environ.get("DATABASE_URL", "")
@@ -124,7 +130,7 @@ def _run(args) -> int:
     call_command("migrate", verbosity=0)
     _log(f"migrated in {time.perf_counter() - started:.1f}s")
     started = time.perf_counter()
-    bench = data.build()
+    bench = data.build(people=args.participants or data.PARTICIPANTS)
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -164,8 +170,16 @@ def _run(args) -> int:
             reverse("progress:round", args=[round_slug]),
             reverse("floor-round", args=[round_slug]),
         ),
+        (
+            "Round analytics (staff)",
+            bench.staff,
+            reverse("analytics:round", args=[round_slug]),
+            reverse("floor-analytics", args=[round_slug]),
+        ),
     ]
 
+    if args.only:
+        pages = [page for page in pages if args.only in page[2]]
     rows = []
     for title, user, url, floor_url in pages:
         client = Client()

@@ -1,4 +1,8 @@
-"""A realistic round built with bulk_create: 2,000 participants in 300 cohorts, 8 sessions.
+"""A realistic round built with bulk_create: 5,000 participants in 750 cohorts, 8 sessions.
+
+The round is in its fifth week: the work of each week carries that week's dates, so
+the analytics page finds people active week by week, and about half the participants
+have rated the sessions and some of the readings.
 
 Seeded, so every run measures the same data. Returns the people and objects
 the benchmark signs in as and asks for.
@@ -26,12 +30,13 @@ from apps.courses.models import (
     Rubric,
     Unit,
 )
+from apps.feedback.models import ResourceRating, SessionRating
 from apps.rounds.models import Enrollment, Round, RoundUnit
 from apps.submissions.models import Feedback, Revision, Submission
 
 UNITS = 8
-PARTICIPANTS = 2_000
-COHORTS = 300
+PARTICIPANTS = 5_000
+PEOPLE_PER_COHORT = 20 / 3  # 300 cohorts for 2,000 participants
 HELD_UNITS = 4  # the round is in its fifth week: sessions 1-4 have met
 BATCH = 5_000
 
@@ -49,8 +54,9 @@ class Bench:
     counts: dict
 
 
-def build(seed: int = 1) -> Bench:
+def build(seed: int = 1, people: int = PARTICIPANTS) -> Bench:
     rng = random.Random(seed)
+    cohort_count = round(people / PEOPLE_PER_COHORT)
     now = timezone.now()
     counts = {}
 
@@ -144,11 +150,11 @@ def build(seed: int = 1) -> Bench:
 
     # People: one password hash for all.
     password = make_password("bench")
-    facilitator_count = COHORTS // 2  # two cohorts each
+    facilitator_count = cohort_count // 2  # two cohorts each
     users = User.objects.bulk_create(
         [
             User(email=f"p{i}@bench.example", display_name=f"Participant {i}", password=password)
-            for i in range(PARTICIPANTS)
+            for i in range(people)
         ]
         + [
             User(email=f"f{i}@bench.example", display_name=f"Facilitator {i}", password=password)
@@ -158,8 +164,8 @@ def build(seed: int = 1) -> Bench:
         batch_size=BATCH,
     )
     participants, facilitators, staff = (
-        users[:PARTICIPANTS],
-        users[PARTICIPANTS:-1],
+        users[:people],
+        users[people:-1],
         users[-1],
     )
     enrollments = Enrollment.objects.bulk_create(
@@ -184,7 +190,7 @@ def build(seed: int = 1) -> Bench:
         ],
         batch_size=BATCH,
     )
-    p_enrollments, f_enrollments = enrollments[:PARTICIPANTS], enrollments[PARTICIPANTS:]
+    p_enrollments, f_enrollments = enrollments[:people], enrollments[people:]
     cohorts = Cohort.objects.bulk_create(
         Cohort(
             round=round_,
@@ -195,14 +201,14 @@ def build(seed: int = 1) -> Bench:
             local_time=time(18),
             published_at=now - timedelta(days=35),
         )
-        for c in range(COHORTS)
+        for c in range(cohort_count)
     )
     Through = Cohort.facilitators.through
     Through.objects.bulk_create(
         Through(cohort_id=c.pk, enrollment_id=f_enrollments[i // 2].pk)
         for i, c in enumerate(cohorts)
     )
-    home = {e.pk: cohorts[i % COHORTS] for i, e in enumerate(p_enrollments)}
+    home = {e.pk: cohorts[i % cohort_count] for i, e in enumerate(p_enrollments)}
     Placement.objects.bulk_create(
         (Placement(enrollment=e, cohort=home[e.pk]) for e in p_enrollments), batch_size=BATCH
     )
@@ -292,6 +298,10 @@ def build(seed: int = 1) -> Bench:
         (Revision(submission=s, number=1, answers=s.answers, is_late=s.is_late) for s in handed),
         batch_size=BATCH,
     )
+    _date_the_work(units[: HELD_UNITS + 1], schedule, now)
+    session_ratings, resource_ratings = _ratings(
+        random.Random(seed + 1), p_enrollments, units[:HELD_UNITS], resources[: HELD_UNITS * 6]
+    )
     facilitator_of = {c.pk: facilitators[i // 2] for i, c in enumerate(cohorts)}
     feedback = Feedback.objects.bulk_create(
         (
@@ -319,6 +329,8 @@ def build(seed: int = 1) -> Bench:
         revisions=len(revisions),
         feedback=len(feedback),
         attendance=len(attendance),
+        session_ratings=len(session_ratings),
+        resource_ratings=len(resource_ratings),
     )
     return Bench(
         course=course,
@@ -331,3 +343,53 @@ def build(seed: int = 1) -> Bench:
         staff=staff,
         counts=counts,
     )
+
+
+def _date_the_work(units: list[Unit], schedule: list[RoundUnit], now: datetime) -> None:
+    """Give the work of each session the dates of its week, not the day the data was built:
+    readings marked done mid-week, exercises started on Tuesday, last saved and handed in
+    on Friday (never later than now). One UPDATE per session and table."""
+    weeks = {slot.unit_id: slot.week_starts_on for slot in schedule}
+    for unit in units:
+        monday = timezone.make_aware(datetime.combine(weeks[unit.pk], time(12)))
+        tuesday, wednesday, friday = (min(monday + timedelta(days=n), now) for n in (1, 2, 4))
+        ResourceCompletion.objects.filter(resource__unit=unit).update(completed_at=wednesday)
+        Submission.objects.filter(exercise__unit=unit).update(created_at=tuesday, updated_at=friday)
+        Revision.objects.filter(submission__exercise__unit=unit).update(created_at=friday)
+
+
+def _ratings(
+    rng: random.Random, enrollments: list[Enrollment], units: list[Unit], resources: list[Resource]
+) -> tuple[list[SessionRating], list[ResourceRating]]:
+    """About 60% rate each session that has met, some with a comment; about 30% say whether
+    each of its readings was worth their time, a few with a note. Its own random stream, so
+    the rest of the data is the same with or without it."""
+    session_ratings = SessionRating.objects.bulk_create(
+        (
+            SessionRating(
+                enrollment=e,
+                unit=unit,
+                rating=rng.choice([2, 3, 4, 4, 5, 5]),
+                comment="Good pace, *lively* discussion." if rng.random() < 0.2 else "",
+            )
+            for e in enrollments
+            for unit in units
+            if rng.random() < 0.6
+        ),
+        batch_size=BATCH,
+    )
+    resource_ratings = ResourceRating.objects.bulk_create(
+        (
+            ResourceRating(
+                enrollment=e,
+                resource=r,
+                worth_it=rng.random() < 0.75,
+                note="Long for what it says." if rng.random() < 0.1 else "",
+            )
+            for e in enrollments
+            for r in resources
+            if rng.random() < 0.3
+        ),
+        batch_size=BATCH,
+    )
+    return session_ratings, resource_ratings

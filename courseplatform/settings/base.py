@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.feedback",
     "apps.demo",
     "apps.home",
+    "apps.analytics",
 ]
 
 MIDDLEWARE = [
