@@ -129,3 +129,23 @@ def next_round_of(round: Round) -> Round | None:
         .order_by("starts_on", "pk")
         .first()
     )
+
+
+def application_questions(*, round: Round) -> list:
+    """The round's own application questions, in the order applicants see them."""
+    return list(round.questions.order_by("position", "pk"))
+
+
+def application_answers(*, enrollment: Enrollment) -> dict[int, str]:
+    """What the applicant answered, by question id."""
+    return dict(enrollment.answers.values_list("question_id", "text"))
+
+
+def own_application(*, user, round: Round) -> Enrollment | None:
+    """The person's own participant application to the round, if they made one."""
+    return (
+        Enrollment.objects.participants()
+        .select_related("round__course")
+        .filter(user=user, round=round)
+        .first()
+    )
