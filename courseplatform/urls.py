@@ -25,6 +25,7 @@ urlpatterns = [
     path("plans/", include("apps.plans.urls")),
     path("reviews/", include("apps.reviews.urls")),
     path("feedback/", include("apps.feedback.urls")),
+    path("admissions/", include("apps.admissions.urls")),
     path("reminders/", include("apps.reminders.urls")),
     path("demo/", include("apps.demo.urls")),
 ]

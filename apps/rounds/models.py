@@ -131,6 +131,8 @@ class Enrollment(models.Model):
     # status is placed once, here, and every rule follows.
     # Waiting for the organisers' decision, or for their own answer to an offer.
     AWAITING_DECISION = frozenset({Status.APPLIED, Status.WAITLISTED, Status.OFFERED})
+    # Organisers may still accept or decline these (an offer is the applicant's to answer).
+    DECIDABLE = frozenset({Status.APPLIED, Status.WAITLISTED})
     # Accepted and not finished: may be placed in a cohort and work on exercises.
     ELIGIBLE = frozenset({Status.ACCEPTED, Status.ACTIVE})
     # Accepted into the round and still in it, or through it.
