@@ -399,6 +399,7 @@ def build_site(*, outbox) -> Site:
     add("grouping:preferences", round.slug, user=lead)
     add("progress:round", round.slug, user=staff)
     add("feedback:round", round.slug, user=staff)
+    add("admissions:index", user=staff)
     add("admissions:round", round.slug, user=staff)
     add("admissions:reviews", round.slug, user=staff)
     add("admissions:application", round.slug, applied.pk, user=staff)

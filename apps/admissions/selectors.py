@@ -36,6 +36,34 @@ def round_for_admissions(*, user, slug: str) -> Round:
         raise Http404("No such round.") from None
 
 
+def rounds_to_admit(*, user) -> QuerySet[Round]:
+    """The rounds whose applications this person reviews, newest first, with the number
+    of applications waiting for a decision and of their own reviews still to do."""
+    return (
+        rounds_led_by(user)
+        .select_related("course")
+        .annotate(
+            waiting=Count(
+                "enrollments",
+                filter=Q(
+                    enrollments__status=Enrollment.Status.APPLIED,
+                    enrollments__role=Enrollment.Role.PARTICIPANT,
+                ),
+                distinct=True,
+            ),
+            to_score=Count(
+                "enrollments__admission_reviews",
+                filter=Q(
+                    enrollments__admission_reviews__reviewer=user,
+                    enrollments__admission_reviews__submitted_at__isnull=True,
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("-starts_on", "pk")
+    )
+
+
 def settings_of(round: Round) -> AdmissionSettings:
     """The round's admission settings, or the defaults (unsaved) when none are set."""
     found = AdmissionSettings.objects.select_related("rubric").filter(round=round).first()

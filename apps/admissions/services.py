@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.admissions import assignment
@@ -208,11 +208,13 @@ def vacancies_record(*, now: datetime, round: Round | None = None) -> int:
 
 
 def offers_lapse(*, now: datetime) -> int:
-    """Offers not confirmed by their deadline pass on: the person loses the offer."""
+    """Offers not confirmed by their deadline pass on: the person loses the offer. So do
+    offers to someone who left the round meanwhile, so the place is not held for nobody."""
     with transaction.atomic():
         lapsed = list(
-            Offer.objects.select_for_update(skip_locked=True).filter(
-                status=Offer.Status.OPEN, expires_at__lte=now
+            Offer.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+                Q(expires_at__lte=now) | Q(enrollment__status__in=Enrollment.GONE),
+                status=Offer.Status.OPEN,
             )
         )
         for offer in lapsed:

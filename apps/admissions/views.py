@@ -3,6 +3,7 @@ page (staff and the round's lead facilitators), and an applicant's own place and
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,15 @@ VERBS = {"accepted": "Accepted", "waitlisted": "Put on the waiting list", "decli
 
 def _count(n: int, thing: str) -> str:
     return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
+@login_required
+def index(request):
+    """The rounds whose applications this person reviews; 404 for anyone who reviews none."""
+    rounds = list(selectors.rounds_to_admit(user=request.user))
+    if not rounds and not request.user.is_staff:
+        raise Http404("You review no round's applications.")
+    return render(request, "admissions/index.html", {"rounds": rounds})
 
 
 @require_http_methods(["GET", "POST"])

@@ -36,6 +36,19 @@ def can_lead(user, round: Round) -> bool:
     return user.is_staff or rounds_led_by(user).filter(pk=round.pk).exists()
 
 
+def leads_with(user, enrollment: Enrollment | None) -> bool:
+    """`can_lead`, from the person's enrollment in the round when it is already read:
+    the same rule as `rounds_led_by`, without a query."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or (
+        enrollment is not None
+        and enrollment.is_lead
+        and enrollment.is_facilitator
+        and not enrollment.is_gone
+    )
+
+
 def rounds_visible_to(user) -> QuerySet[Round]:
     """Rounds of published courses, plus any round the person is enrolled in; staff see all."""
     rounds = Round.objects.select_related("course")

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from apps.accounts.timezones import is_valid_timezone
-from apps.rounds import selectors
+from apps.rounds import round_links, selectors
 from apps.rounds.forms import DAY_NAMES, ApplicationForm, AvailabilityForm
 from apps.rounds.services import (
     AVAILABILITY_EDITABLE,
@@ -42,11 +42,17 @@ def round_list(request):
 def round_detail(request, slug):
     round = selectors.round_for_user(user=request.user, slug=slug)
     enrollment = selectors.enrollment_in(user=request.user, round=round)
+    viewer = round_links.Viewer(
+        user=request.user,
+        enrollment=enrollment,
+        may_lead=selectors.leads_with(request.user, enrollment),
+    )
     return render(
         request,
         "rounds/round_detail.html",
         {
             "round": round,
+            "links": round_links.links_for(round=round, viewer=viewer),
             "schedule": selectors.round_schedule(round=round),
             "enrollment": enrollment,
             "may_leave": enrollment is not None

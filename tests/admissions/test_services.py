@@ -229,3 +229,15 @@ def test_no_place_moves_once_the_round_has_started(world):
 
     assert result == {"freed": 0, "lapsed": 0, "offered": 0}
     assert not Offer.objects.exists()
+
+
+def test_an_offer_to_someone_who_left_meanwhile_passes_on_at_the_next_tick(world):
+    first, second, third = waitlist(world)
+    place_give_up(enrollment=first, by=first.user)
+    second.refresh_from_db()
+    enrollment_leave(enrollment=second)
+
+    waitlist_advance()
+
+    assert Offer.objects.get(enrollment=second).status == Offer.Status.LAPSED
+    assert Offer.objects.get(enrollment=third).is_open

@@ -27,6 +27,7 @@ def log_in(client, user):
 def staff_pages(world):
     slug, pk = world.round.slug, world.applicants[0].pk
     return [
+        reverse("admissions:index"),
         reverse("admissions:round", args=[slug]),
         reverse("admissions:reviews", args=[slug]),
         reverse("admissions:application", args=[slug, pk]),
@@ -55,9 +56,14 @@ def test_anonymous_visitors_are_sent_to_log_in(client, world):
 def test_nobody_but_staff_and_the_rounds_leads_opens_the_review_pages(client, world):
     for who, user in outsiders(world).items():
         log_in(client, user)
-        for url in [*staff_pages(world), reverse("admissions:assign", args=[world.round.slug])]:
+        index = client.get(reverse("admissions:index"))
+        if who == "lead of another round":
+            assert str(world.round) not in index.content.decode()
+        else:
+            assert index.status_code == 404, who
+        for url in [*staff_pages(world)[1:], reverse("admissions:assign", args=[world.round.slug])]:
             assert client.get(url).status_code in (404, 405), (who, url)
-            assert client.post(url).status_code == 404, (who, url)
+            assert client.post(url).status_code in (404, 405), (who, url)
     assert not Review.objects.exists()
     for user in (world.lead, world.staff):
         log_in(client, user)
@@ -226,7 +232,12 @@ def grow(world, n):
 @pytest.mark.parametrize("extra", [0, 15], ids=["small", "large"])
 @pytest.mark.parametrize(
     "page, budget",
-    [("admissions:round", 8), ("admissions:reviews", 6), ("admissions:application", 12)],
+    [
+        ("admissions:index", 5),
+        ("admissions:round", 8),
+        ("admissions:reviews", 6),
+        ("admissions:application", 12),
+    ],
 )
 def test_pages_cost_the_same_however_many_apply(
     client, django_assert_max_num_queries, extra, page, budget
@@ -234,7 +245,7 @@ def test_pages_cost_the_same_however_many_apply(
     world = build(applicants=2)
     grow(world, extra)
     log_in(client, world.lead)
-    args = [world.round.slug]
+    args = [] if page == "admissions:index" else [world.round.slug]
     if page == "admissions:application":
         args.append(world.applicants[0].pk)
 
@@ -256,3 +267,19 @@ def test_an_applicants_page_costs_the_same_however_many_apply(
         response = client.get(reverse("admissions:place", args=[world.round.slug]))
 
     assert "on the waiting list, at number 1" in response.content.decode()
+
+
+def test_the_round_page_links_each_person_to_the_admissions_pages_they_may_open(client, world):
+    links = {
+        "Your application and any offer of a place": world.applicants[0].user,
+        "Applications: scores and decisions": world.lead,
+    }
+    for text, user in links.items():
+        log_in(client, user)
+        html = client.get(world.round.get_absolute_url()).content.decode()
+        assert text in html
+    log_in(client, world.applicants[0].user)
+    assert (
+        "Applications: scores and decisions"
+        not in client.get(world.round.get_absolute_url()).content.decode()
+    )
