@@ -26,6 +26,7 @@ urlpatterns = [
     path("reviews/", include("apps.reviews.urls")),
     path("feedback/", include("apps.feedback.urls")),
     path("analytics/", include("apps.analytics.urls")),
+    path("admissions/", include("apps.admissions.urls")),
     path("reminders/", include("apps.reminders.urls")),
     path("demo/", include("apps.demo.urls")),
 ]

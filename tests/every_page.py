@@ -19,6 +19,7 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import DataExport
+from apps.admissions.models import AdmissionSettings, Decision, Offer, Review, Score, Vacancy
 from apps.certificates.models import Certificate, CompletionRule
 from apps.cohorts.models import Attendance, CalendarFeed, Change, Meeting, Switch
 from apps.courses.models import Prompt
@@ -28,10 +29,11 @@ from apps.reminders.emails import unsubscribe_token
 from apps.reminders.models import Notification, Reminder, ReminderSetting, RoundReminderPause
 from apps.reviews.models import PeerReviewSettings, ReviewAssignment
 from apps.reviews.services import review_save, reviews_allocate
-from apps.rounds.models import RoundUnit
+from apps.rounds.models import ApplicationAnswer, ApplicationQuestion, RoundUnit
 from apps.submissions.models import Feedback, Milestone, Submission
 from tests.factories import (
     CohortFactory,
+    EnrollmentFactory,
     PlacementFactory,
     PromptFactory,
     ResourceFactory,
@@ -73,6 +75,7 @@ NOT_PAGES = {
     "reviews:rate": "POST only",
     "reviews:add_review": "POST only; then the review page",
     "accounts:data_download": "a JSON download",
+    "admissions:assign": "POST only",
 }
 
 # Pages still known to break the policy, each with what breaks it. The tests fail when
@@ -268,6 +271,27 @@ def build_site(*, outbox) -> Site:
         user=outsider, email="second@example.com", verified=False, primary=False
     )
 
+    # Admissions: an application being scored, a waiting list and an offer of a freed place.
+    rubric = course.criteria[0].rubric
+    AdmissionSettings.objects.create(round=round, rubric=rubric, offer_hours=72)
+    question = ApplicationQuestion.objects.create(
+        round=round, position=1, text="Which track?", kind="choice", options="Technical\nPolicy"
+    )
+    applied = EnrollmentFactory(round=round, status="applied", user__display_name="Ada Applicant")
+    ApplicationAnswer.objects.create(enrollment=applied, question=question, text="Policy")
+    scored = Review.objects.create(enrollment=applied, reviewer=staff)
+    Review.objects.create(enrollment=applied, reviewer=course.facilitator.user)
+    Score.objects.create(review=scored, criterion=course.criteria[0], level=course.level(0, 2))
+    gone = EnrollmentFactory(round=round, status="left", user__display_name="Gil Gone")
+    Decision.objects.create(enrollment=gone, outcome="accepted", decided_by=staff)
+    offered = EnrollmentFactory(round=round, status="offered", user__display_name="Otto Offered")
+    Decision.objects.create(enrollment=offered, outcome="waitlisted", waitlist_position=1)
+    Offer.objects.create(
+        vacancy=Vacancy.objects.create(round=round, freed_by=gone),
+        enrollment=offered,
+        expires_at=DURING_REVIEWS + timedelta(hours=72),
+    )
+
     me, lead = participant.user, course.facilitator.user
     site = Site(staff, lead, me, outsider, without_password)
 
@@ -377,6 +401,11 @@ def build_site(*, outbox) -> Site:
     add("progress:round", round.slug, user=staff)
     add("feedback:round", round.slug, user=staff)
     add("analytics:round", round.slug, user=staff)
+    add("admissions:index", user=staff)
+    add("admissions:round", round.slug, user=staff)
+    add("admissions:reviews", round.slug, user=staff)
+    add("admissions:application", round.slug, applied.pk, user=staff)
+    add("admissions:place", round.slug, user=offered.user)
     add("demo:outbox", user=staff)
     site.pages.extend(_admin_pages(staff, round))
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.rounds.csv_import import COLUMNS, read_enrollments_csv
 from apps.rounds.forms import EnrollmentImportForm
-from apps.rounds.models import Enrollment, Round, RoundUnit
+from apps.rounds.models import ApplicationAnswer, ApplicationQuestion, Enrollment, Round, RoundUnit
 from apps.rounds.services import (
     EnrollmentImportProblems,
     RoundError,
@@ -45,6 +45,29 @@ class RoundUnitInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ApplicationQuestionInline(admin.StackedInline):
+    model = ApplicationQuestion
+    fields = [("position", "kind", "is_required"), "text", "hint", "options"]
+    extra = 0
+    verbose_name = "application question"
+    verbose_name_plural = "application questions (asked beside motivation and experience)"
+
+
+class ApplicationAnswerInline(admin.TabularInline):
+    model = ApplicationAnswer
+    fields = ["question", "text"]
+    readonly_fields = ["question", "text"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "answers to the round's questions"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question")
+
+
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
     list_display = [
@@ -75,7 +98,7 @@ class RoundAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [RoundUnitInline]
+    inlines = [RoundUnitInline, ApplicationQuestionInline]
     actions = ["fill_in_schedule"]
 
     def get_queryset(self, request):
@@ -203,6 +226,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
         ("availability_time_zone", "availability_updated_at"),
         ("applied_at", "status_changed_at"),
     ]
+    inlines = [ApplicationAnswerInline]
     actions = ["accept", "decline"]
 
     @admin.display(description="Email", ordering="user__email")

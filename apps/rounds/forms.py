@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django import forms
 
 from apps.rounds import weekgrid
-from apps.rounds.models import Enrollment
+from apps.rounds.models import ApplicationQuestion, Enrollment
 from apps.rounds.services import MAX_COHORTS_CHOICES
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -23,6 +23,61 @@ class ApplicationForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args, questions: list[ApplicationQuestion] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[self.field_name(question)] = self._field_for(question)
+
+    @staticmethod
+    def field_name(question: ApplicationQuestion) -> str:
+        return f"question_{question.pk}"
+
+    @staticmethod
+    def _field_for(question: ApplicationQuestion) -> forms.Field:
+        common = {
+            "label": question.text,
+            "help_text": question.hint,
+            "required": question.is_required,
+            "error_messages": {"required": f"Answer “{question.text}”."},
+        }
+        if question.kind == ApplicationQuestion.Kind.CHOICE:
+            common["error_messages"]["invalid_choice"] = (
+                f"Choose one of the options for “{question.text}”."
+            )
+            return forms.ChoiceField(
+                choices=[(option, option) for option in question.option_list],
+                widget=forms.RadioSelect,
+                **common,
+            )
+        limit = question.max_length
+        common["error_messages"]["max_length"] = (
+            f"Your answer to “{question.text}” is longer than {limit:,} characters; "
+            "shorten it a little."
+        )
+        widget = (
+            forms.Textarea(attrs={"rows": 6})
+            if question.kind == ApplicationQuestion.Kind.LONG
+            else forms.TextInput()
+        )
+        return forms.CharField(max_length=limit, widget=widget, **common)
+
+    def question_fields(self):
+        """The bound fields of the round's questions, each with its question."""
+        return [(question, self[self.field_name(question)]) for question in self.questions]
+
+    def answers(self) -> dict[int, str]:
+        return {
+            question.pk: self.cleaned_data.get(self.field_name(question)) or ""
+            for question in self.questions
+        }
+
+    @classmethod
+    def initial_for(cls, enrollment: Enrollment, answers: dict[int, str]) -> dict:
+        initial = {"motivation": enrollment.motivation, "experience": enrollment.experience}
+        initial.update({f"question_{pk}": text for pk, text in answers.items()})
+        return initial
 
 
 def _clock(minute: int) -> str:

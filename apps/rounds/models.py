@@ -1,6 +1,7 @@
 """A round is one run of a course; people enrol in it and say when they can meet."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -130,6 +131,8 @@ class Enrollment(models.Model):
     # status is placed once, here, and every rule follows.
     # Waiting for the organisers' decision, or for their own answer to an offer.
     AWAITING_DECISION = frozenset({Status.APPLIED, Status.WAITLISTED, Status.OFFERED})
+    # Organisers may still accept or decline these (an offer is the applicant's to answer).
+    DECIDABLE = frozenset({Status.APPLIED, Status.WAITLISTED})
     # Accepted and not finished: may be placed in a cohort and work on exercises.
     ELIGIBLE = frozenset({Status.ACCEPTED, Status.ACTIVE})
     # Accepted into the round and still in it, or through it.
@@ -232,3 +235,72 @@ class AvailabilitySlot(models.Model):
 
     def __str__(self):
         return f"{self.start}-{self.end}"
+
+
+class ApplicationQuestion(models.Model):
+    """A question of a round's own that applicants answer, beside motivation and experience."""
+
+    class Kind(models.TextChoices):
+        SHORT = "short", "Short text"
+        LONG = "long", "Long text"
+        CHOICE = "choice", "Choice of one"
+
+    # Long enough for a paragraph or two; short answers are a line.
+    SHORT_MAX = 200
+    LONG_MAX = 4000
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(default=1)
+    text = models.CharField(max_length=300)
+    hint = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SHORT)
+    options = models.TextField(
+        blank=True, help_text="For a choice: one option per line, in the order shown."
+    )
+    is_required = models.BooleanField("required", default=True)
+
+    class Meta:
+        ordering = ["round", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "position"], name="application_question_position_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        if self.kind == self.Kind.CHOICE and len(self.option_list) < 2:
+            raise ValidationError({"options": "A choice needs at least two options, one a line."})
+        if self.kind != self.Kind.CHOICE and self.option_list:
+            raise ValidationError({"options": "Only a choice has options; clear them."})
+
+    @property
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in self.options.splitlines() if line.strip()]
+
+    @property
+    def max_length(self) -> int:
+        return self.LONG_MAX if self.kind == self.Kind.LONG else self.SHORT_MAX
+
+
+class ApplicationAnswer(models.Model):
+    """One applicant's answer to one of the round's questions."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        ApplicationQuestion, on_delete=models.CASCADE, related_name="answers"
+    )
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["enrollment", "question__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "question"], name="application_answer_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question}: {self.text[:40]}"

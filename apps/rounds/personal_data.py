@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 
 from apps.accounts.personal_data import Section, register
 from apps.rounds.cyclic_week import MINUTES_PER_DAY
-from apps.rounds.models import AvailabilitySlot, Enrollment
+from apps.rounds.models import ApplicationAnswer, AvailabilitySlot, Enrollment
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -19,13 +19,14 @@ def week_time(minute: int) -> str:
 
 class RoundsSection(Section):
     key = "rounds"
-    models = (Enrollment, AvailabilitySlot)
+    models = (Enrollment, AvailabilitySlot, ApplicationAnswer)
 
     def count(self, user):
         enrollments = Enrollment.objects.filter(user=user)
         return (
             enrollments.count()
             + AvailabilitySlot.objects.filter(enrollment__in=enrollments).count()
+            + ApplicationAnswer.objects.filter(enrollment__in=enrollments).count()
         )
 
     def export(self, user):
@@ -33,7 +34,8 @@ class RoundsSection(Section):
             Enrollment.objects.filter(user=user)
             .select_related("round__course")
             .prefetch_related(
-                Prefetch("availability", queryset=AvailabilitySlot.objects.order_by("start"))
+                Prefetch("availability", queryset=AvailabilitySlot.objects.order_by("start")),
+                Prefetch("answers", queryset=ApplicationAnswer.objects.select_related("question")),
             )
             .order_by("applied_at", "pk")
         )
@@ -48,6 +50,10 @@ class RoundsSection(Section):
                 "status_changed_at": enrollment.status_changed_at,
                 "motivation": enrollment.motivation,
                 "experience": enrollment.get_experience_display(),
+                "answers": [
+                    {"question": answer.question.text, "answer": answer.text}
+                    for answer in enrollment.answers.all()
+                ],
                 "cohorts_at_once": enrollment.max_cohorts if enrollment.is_facilitator else None,
                 "availability": {
                     "entered_in_time_zone": enrollment.availability_time_zone,
@@ -66,6 +72,7 @@ class RoundsSection(Section):
         still add up; what the person told the organisers about themselves goes."""
         enrollments = Enrollment.objects.filter(user=user)
         AvailabilitySlot.objects.filter(enrollment__in=enrollments).delete()
+        ApplicationAnswer.objects.filter(enrollment__in=enrollments).delete()
         enrollments.update(motivation="", availability_time_zone="", availability_updated_at=None)
 
 

@@ -41,6 +41,19 @@ def can_lead(user, round: Round) -> bool:
     return user.is_staff or rounds_led_by(user).filter(pk=round.pk).exists()
 
 
+def leads_with(user, enrollment: Enrollment | None) -> bool:
+    """`can_lead`, from the person's enrollment in the round when it is already read:
+    the same rule as `rounds_led_by`, without a query."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or (
+        enrollment is not None
+        and enrollment.is_lead
+        and enrollment.is_facilitator
+        and not enrollment.is_gone
+    )
+
+
 def rounds_visible_to(user) -> QuerySet[Round]:
     """Rounds of published courses, plus any round the person is enrolled in; staff see all."""
     rounds = Round.objects.select_related("course")
@@ -132,5 +145,25 @@ def next_round_of(round: Round) -> Round | None:
     return (
         Round.objects.filter(course_id=round.course_id, starts_on__gt=round.starts_on)
         .order_by("starts_on", "pk")
+        .first()
+    )
+
+
+def application_questions(*, round: Round) -> list:
+    """The round's own application questions, in the order applicants see them."""
+    return list(round.questions.order_by("position", "pk"))
+
+
+def application_answers(*, enrollment: Enrollment) -> dict[int, str]:
+    """What the applicant answered, by question id."""
+    return dict(enrollment.answers.values_list("question_id", "text"))
+
+
+def own_application(*, user, round: Round) -> Enrollment | None:
+    """The person's own participant application to the round, if they made one."""
+    return (
+        Enrollment.objects.participants()
+        .select_related("round__course")
+        .filter(user=user, round=round)
         .first()
     )

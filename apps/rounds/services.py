@@ -13,7 +13,14 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from apps.rounds import weekgrid
-from apps.rounds.models import AvailabilitySlot, Enrollment, Round, RoundUnit
+from apps.rounds.models import (
+    ApplicationAnswer,
+    ApplicationQuestion,
+    AvailabilitySlot,
+    Enrollment,
+    Round,
+    RoundUnit,
+)
 from apps.rounds.selectors import next_round_of, round_is_over
 
 # Statuses in which a person may still say when they can meet.
@@ -87,22 +94,7 @@ def round_schedule_units(*, round: Round) -> list[RoundUnit]:
     return entries
 
 
-def enrollment_apply(
-    *,
-    round: Round,
-    user,
-    motivation: str,
-    experience: int,
-    now: datetime | None = None,
-) -> Enrollment:
-    """Apply to a round as a participant.
-
-    Refuses outside the application window, and refuses a second application
-    (including one racing the first, e.g. a double-click) with AlreadyEnrolled.
-    """
-    now = now or timezone.now()
-    if Enrollment.objects.filter(round=round, user=user).exists():
-        raise AlreadyEnrolled("You have already applied to this round.")
+def _window_check(round: Round, now: datetime) -> None:
     if now < round.applications_open_at:
         opens = timezone.localtime(round.applications_open_at)
         raise RoundError(
@@ -111,9 +103,69 @@ def enrollment_apply(
         )
     if now >= round.applications_close_at:
         raise RoundError("Applications for this round have closed.")
+
+
+def application_answers_check(*, round: Round, answers: dict[int, str]) -> dict[int, str]:
+    """The answers to the round's questions, stripped, or RoundError naming the question.
+
+    The form checks the same things field by field; this is the rule itself, for
+    every caller.
+    """
+    questions = list(round.questions.all())
+    known = {question.pk for question in questions}
+    if unknown := set(answers) - known:
+        raise RoundError(f"This round has no question {min(unknown)}; reload the page.")
+    checked = {}
+    for question in questions:
+        text = (answers.get(question.pk) or "").strip()
+        if question.is_required and not text:
+            raise RoundError(f"Answer “{question.text}”.")
+        if len(text) > question.max_length:
+            raise RoundError(
+                f"Your answer to “{question.text}” is {len(text)} characters long; "
+                f"the limit is {question.max_length}."
+            )
+        is_choice = question.kind == ApplicationQuestion.Kind.CHOICE
+        if text and is_choice and text not in question.option_list:
+            raise RoundError(f"Choose one of the options for “{question.text}”.")
+        checked[question.pk] = text
+    return checked
+
+
+def _answers_save(enrollment: Enrollment, answers: dict[int, str]) -> None:
+    ApplicationAnswer.objects.bulk_create(
+        [
+            ApplicationAnswer(enrollment=enrollment, question_id=pk, text=text)
+            for pk, text in answers.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["enrollment", "question"],
+        update_fields=["text"],
+    )
+
+
+def enrollment_apply(
+    *,
+    round: Round,
+    user,
+    motivation: str,
+    experience: int,
+    answers: dict[int, str] | None = None,
+    now: datetime | None = None,
+) -> Enrollment:
+    """Apply to a round as a participant, answering the round's own questions.
+
+    Refuses outside the application window, and refuses a second application
+    (including one racing the first, e.g. a double-click) with AlreadyEnrolled.
+    """
+    now = now or timezone.now()
+    if Enrollment.objects.filter(round=round, user=user).exists():
+        raise AlreadyEnrolled("You have already applied to this round.")
+    _window_check(round, now)
+    checked = application_answers_check(round=round, answers=answers or {})
     try:
         with transaction.atomic():
-            return Enrollment.objects.create(
+            enrollment = Enrollment.objects.create(
                 round=round,
                 user=user,
                 role=Enrollment.Role.PARTICIPANT,
@@ -121,8 +173,64 @@ def enrollment_apply(
                 motivation=motivation.strip(),
                 experience=experience,
             )
+            _answers_save(enrollment, checked)
+            return enrollment
     except IntegrityError:
         raise AlreadyEnrolled("You have already applied to this round.") from None
+
+
+def application_is_editable(*, enrollment: Enrollment, round: Round, now: datetime) -> bool:
+    """An application waiting for a decision may be changed until applications close."""
+    return (
+        not enrollment.is_facilitator
+        and enrollment.status == Enrollment.Status.APPLIED
+        and round.is_open_for_applications(now)
+    )
+
+
+@transaction.atomic
+def application_edit(
+    *,
+    enrollment: Enrollment,
+    motivation: str,
+    experience: int,
+    answers: dict[int, str],
+    now: datetime | None = None,
+) -> Enrollment:
+    """Change an application until the deadline, while no decision has been made on it."""
+    now = now or timezone.now()
+    enrollment = (
+        Enrollment.objects.select_for_update().select_related("round").get(pk=enrollment.pk)
+    )
+    if enrollment.status != Enrollment.Status.APPLIED or enrollment.is_facilitator:
+        raise RoundError(
+            f"Your place in this round is “{enrollment.get_status_display()}”, "
+            "so your application can no longer be changed."
+        )
+    _window_check(enrollment.round, now)
+    checked = application_answers_check(round=enrollment.round, answers=answers)
+    enrollment.motivation = motivation.strip()
+    enrollment.experience = experience
+    enrollment.save(update_fields=["motivation", "experience"])
+    _answers_save(enrollment, checked)
+    return enrollment
+
+
+@transaction.atomic
+def enrollments_move(*, enrollment_ids, to: str, from_statuses: frozenset[str]) -> list[int]:
+    """Move the given enrollments that are in one of `from_statuses` to status `to`.
+
+    Returns the ids that moved; the others (someone else acted first) are left
+    as they are. The rows are locked, so two callers never move the same one.
+    """
+    ids = list(
+        Enrollment.objects.select_for_update()
+        .filter(pk__in=list(enrollment_ids), status__in=from_statuses)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Enrollment.objects.filter(pk__in=ids).update(status=to, status_changed_at=timezone.now())
+    return ids
 
 
 @dataclass(frozen=True)

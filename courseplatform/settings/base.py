@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "apps.reminders",
     "apps.reviews",
     "apps.feedback",
+    "apps.admissions",
     "apps.demo",
     "apps.home",
     "apps.analytics",
@@ -245,6 +246,7 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-tick": {"task": "reminders.tick", "schedule": 60.0},
     "reminders-plan": {"task": "reminders.plan", "schedule": 300.0},
     "reviews-tick": {"task": "reviews.tick", "schedule": 300.0},
+    "admissions-tick": {"task": "admissions.tick", "schedule": 60.0},
 }
 
 # Headers every page carries; tests/test_headers.py checks them on every page.

@@ -9,6 +9,7 @@ goes through every kind.
 
 from datetime import timedelta
 
+from apps.admissions.models import Decision, Offer, Vacancy
 from apps.certificates.models import Certificate
 from apps.cohorts.models import Attendance, Change, Meeting, Placement, Switch
 from apps.reminders.models import Preference, Reminder
@@ -327,7 +328,37 @@ def session_feedback(user, now) -> Reminder:
     return due(user, cohort.round, "session_feedback", f"feedback:{meeting.pk}", now)
 
 
+def _decided(outcome: str, status: str):
+    def world(user, now) -> Reminder:
+        enrollment = EnrollmentFactory(
+            user=user, round__course__title=COURSE, round__name=COHORT, status=status
+        )
+        position = 3 if outcome == "waitlisted" else None
+        decision = Decision.objects.create(
+            enrollment=enrollment, outcome=outcome, waitlist_position=position
+        )
+        return due(user, enrollment.round, f"admission_{outcome}", f"decision:{decision.pk}", now)
+
+    return world
+
+
+def place_offered(user, now) -> Reminder:
+    enrollment = EnrollmentFactory(
+        user=user, round__course__title=COURSE, round__name=COHORT, status="offered"
+    )
+    gone = EnrollmentFactory(round=enrollment.round, status="left")
+    vacancy = Vacancy.objects.create(round=enrollment.round, freed_by=gone)
+    offer = Offer.objects.create(
+        vacancy=vacancy, enrollment=enrollment, expires_at=now + timedelta(hours=72)
+    )
+    return due(user, enrollment.round, "place_offered", f"offer:{offer.pk}", now)
+
+
 WORLDS = {
+    "admission_accepted": _decided("accepted", "accepted"),
+    "admission_waitlisted": _decided("waitlisted", "waitlisted"),
+    "admission_declined": _decided("declined", "declined"),
+    "place_offered": place_offered,
     "cohort_placed": cohort_placed,
     "switch_request": switch_request,
     "switch_overdue": switch_overdue,

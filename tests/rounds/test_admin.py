@@ -45,6 +45,10 @@ def round_form(course, **changes):
         "schedule-INITIAL_FORMS": "0",
         "schedule-MIN_NUM_FORMS": "0",
         "schedule-MAX_NUM_FORMS": "1000",
+        "questions-TOTAL_FORMS": "0",
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
     }
     data.update(changes)
     return data

@@ -237,7 +237,7 @@ def test_a_round_not_yet_open_says_when_it_opens(client):
     assert "Send application" not in html
 
 
-def test_applying_twice_keeps_one_application_and_says_so(participant_client, participant):
+def test_applying_again_while_open_changes_the_one_application(participant_client, participant):
     round = RoundFactory()
     EnrollmentFactory(round=round, user=participant, status=Enrollment.Status.APPLIED)
 
@@ -245,7 +245,24 @@ def test_applying_twice_keeps_one_application_and_says_so(participant_client, pa
         apply_url(round), {"motivation": "Again", "experience": "0"}, follow=True
     )
 
-    assert Enrollment.objects.filter(user=participant).count() == 1
+    assert Enrollment.objects.get(user=participant).motivation == "Again"
+    assert response.redirect_chain[-1][0] == round.get_absolute_url()
+    assert "Your changes to your application are saved" in response.content.decode()
+
+
+def test_applying_after_a_decision_keeps_the_application_and_says_so(
+    participant_client, participant
+):
+    round = RoundFactory()
+    EnrollmentFactory(
+        round=round, user=participant, status=Enrollment.Status.ACCEPTED, motivation="First"
+    )
+
+    response = participant_client.post(
+        apply_url(round), {"motivation": "Again", "experience": "0"}, follow=True
+    )
+
+    assert Enrollment.objects.get(user=participant).motivation == "First"
     assert response.redirect_chain[-1][0] == availability_url(round)
     assert "You have already applied to this round" in response.content.decode()
 
@@ -423,8 +440,8 @@ def test_a_declined_applicant_sees_their_times_but_cannot_change_them(
 # Query budgets ----------------------------------------------------------------------
 
 # Session and user (2), the round (1), its schedule (1), the viewer's enrollment (1),
-# whether they lead the round (1), the navigation (1).
-ROUND_PAGE_QUERIES = 7
+# the navigation (1).
+ROUND_PAGE_QUERIES = 6
 # Session and user (2), the enrollment with its round (1), its availability (1).
 AVAILABILITY_PAGE_QUERIES = 5
 

@@ -1,0 +1,74 @@
+"""Admissions in the admin: each round's settings, and the reviews, decisions and offers."""
+
+from django.contrib import admin
+
+from apps.admissions.models import AdmissionSettings, Decision, Offer, Review, Score, Vacancy
+
+
+@admin.register(AdmissionSettings)
+class AdmissionSettingsAdmin(admin.ModelAdmin):
+    list_display = [
+        "round",
+        "rubric",
+        "reviewers_per_application",
+        "disagreement_threshold",
+        "offer_hours",
+    ]
+    list_select_related = ["round__course", "rubric"]
+    raw_id_fields = ["round"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "rubric":
+            kwargs["queryset"] = db_field.related_model.objects.select_related("course")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    fields = ["criterion", "level"]
+    readonly_fields = ["criterion", "level"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "reviewer", "points", "assigned_at", "submitted_at"]
+    list_filter = ["enrollment__round"]
+    list_select_related = ["enrollment__user", "enrollment__round__course", "reviewer"]
+    search_fields = ["enrollment__user__email", "reviewer__email"]
+    raw_id_fields = ["enrollment", "reviewer"]
+    readonly_fields = ["assigned_at", "submitted_at", "points"]
+    inlines = [ScoreInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "outcome", "waitlist_position", "decided_by", "decided_at"]
+    list_filter = ["outcome", "enrollment__round"]
+    list_select_related = ["enrollment__user", "enrollment__round__course", "decided_by"]
+    search_fields = ["enrollment__user__email"]
+    raw_id_fields = ["enrollment", "decided_by"]
+    readonly_fields = ["decided_at"]
+
+
+@admin.register(Vacancy)
+class VacancyAdmin(admin.ModelAdmin):
+    list_display = ["freed_by", "round", "created_at", "filled_at"]
+    list_filter = ["round"]
+    list_select_related = ["freed_by__user", "freed_by__round__course", "round__course"]
+    raw_id_fields = ["freed_by", "round"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "status", "offered_at", "expires_at", "answered_at"]
+    list_filter = ["status", "enrollment__round"]
+    list_select_related = ["enrollment__user", "enrollment__round__course"]
+    search_fields = ["enrollment__user__email"]
+    raw_id_fields = ["vacancy", "enrollment"]
+    readonly_fields = ["offered_at", "answered_at"]
