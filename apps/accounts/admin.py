@@ -35,6 +35,20 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
 
+    # Removing the row would take the person's enrollments, work and the reviews others
+    # wrote of it along; the admin's own delete erases them as "Delete your account" does.
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_deleted_objects(self, objs, request):
+        people = [str(person) for person in objs]
+        return people, {"accounts (personal data erased, records kept)": len(people)}, set(), []
+
+    def delete_model(self, request, obj):
+        account_delete(user=obj)
+
     @admin.action(description="Download the selected person's data (JSON)", permissions=["change"])
     def download_personal_data(self, request, queryset):
         """What the person would download themselves, for a request made to the organisers."""

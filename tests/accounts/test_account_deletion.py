@@ -372,3 +372,18 @@ def test_the_old_address_can_sign_up_again_as_a_new_person(client):
     newcomer = User.objects.get(email=h.EMAIL)
     assert newcomer.pk != history.user.pk
     assert not newcomer.enrollments.exists()
+
+
+def test_the_admins_own_delete_erases_the_person_but_keeps_their_records(staff_client):
+    history = h.build_history()
+    user = history.user
+    url = reverse("admin:accounts_user_delete", args=[user.pk])
+
+    asked = staff_client.get(url).content.decode()
+    staff_client.post(url, {"post": "yes"})
+
+    assert "personal data erased, records kept" in asked
+    assert User.objects.get(pk=user.pk).is_deleted
+    assert Submission.objects.filter(enrollment__user=user).exists()
+    changelist = reverse("admin:accounts_user_changelist")
+    assert 'value="delete_selected"' not in staff_client.get(changelist).content.decode()
