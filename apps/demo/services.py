@@ -41,6 +41,7 @@ from apps.rounds import weekgrid
 from apps.rounds.models import Enrollment, Round
 from apps.rounds.services import (
     ImportRow,
+    availability_set,
     enrollment_apply,
     enrollments_accept,
     enrollments_import,
@@ -146,6 +147,15 @@ def _running_round(course: Course, people: dict[str, User]) -> Round | None:
     Cohort.objects.filter(pk=cohort.pk).update(video_call_url="https://meet.example.com/cohort-a")
     enrollments = _enrollments(round, people, RUNNING_COHORT)
     facilitator = people["facilitator"]
+    # Everyone in the cohort can meet on Tuesday and Wednesday evenings in New York, so the
+    # availability grid, the check when a meeting moves and the switch page have something
+    # to go on.
+    evenings = {
+        (day, minute) for day in (1, 2) for minute in range(18 * 60, 22 * 60, weekgrid.CELL_MINUTES)
+    }
+    facilitating = Enrollment.objects.get(round=round, user=facilitator)
+    for enrollment in [*enrollments.values(), facilitating]:
+        availability_set(enrollment=enrollment, cells=evenings, time_zone="America/New_York")
 
     for key, sessions in content.READINGS.items():
         for number, count in sessions.items():

@@ -11,6 +11,7 @@ from django.urls import reverse
 from apps.accounts.models import User
 from apps.certificates.models import Certificate
 from apps.cohorts.models import Attendance, Cohort
+from apps.cohorts.selectors import move_check
 from apps.courses.models import Course, Exercise
 from apps.demo.views import read_outbox
 from apps.reminders import registry
@@ -234,3 +235,10 @@ def test_loading_the_demo_again_adds_no_work_reviews_or_email(loaded, client):
 
     assert counts() == before
     assert before[0] and before[3] and before[-1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_everyone_in_the_demo_cohort_can_make_its_meetings(loaded):
+    cohort = Cohort.objects.get(round__slug="demo-round")
+    for meeting in cohort.meetings.all():
+        assert move_check(meeting=meeting, starts_at=meeting.starts_at) == []
