@@ -60,22 +60,6 @@ def enrollment_for_course(*, user, course_id: int) -> Enrollment | None:
     )
 
 
-def working_round_slug(*, user, course_id: int) -> str | None:
-    """The slug of enrollment_for_course's round, for a page of a course it knows is published.
-
-    Without enrollment_for_course's check that the course is published: one
-    join fewer for the session page, which has the course loaded.
-    """
-    return (
-        Enrollment.objects.filter(user=user, round__course_id=course_id)
-        .participants()
-        .eligible()
-        .order_by("-round__starts_on")
-        .values_list("round__slug", flat=True)
-        .first()
-    )
-
-
 def exercise_for_work(*, enrollment: Enrollment, pk: int) -> Exercise:
     """An exercise of the enrollment's course, or a 404.
 
@@ -216,15 +200,42 @@ class EnrollmentWork:
     enrollment: Enrollment
     sessions: list[SessionWork] = field(default_factory=list)
 
+    def of(self, exercise_pk: int) -> ExerciseWork | None:
+        return next(
+            (w for s in self.sessions for w in s.exercises if w.exercise.pk == exercise_pk), None
+        )
 
-def work_overview(*, user, now: datetime) -> list[EnrollmentWork]:
+    @property
+    def next_up(self) -> ExerciseWork | None:
+        """What to do next: of the exercises still open and not handed in, the one due first.
+
+        Work returned for revision counts as not handed in; unscheduled work comes last.
+        """
+        waiting = [
+            w
+            for s in self.sessions
+            for w in s.exercises
+            if not (w.submission and w.submission.is_handed_in)
+            and not (w.deadline and w.deadline.is_closed)
+        ]
+        if not waiting:
+            return None
+        return min(
+            waiting,
+            key=lambda w: (w.deadline is None, w.deadline.due_at if w.deadline else None),
+        )
+
+
+def work_overview(*, user, now: datetime, course_id: int | None = None) -> list[EnrollmentWork]:
     """Every exercise of each round the person is working in, grouped by session.
 
-    Four queries however many rounds, sessions and exercises there are.
+    Only the rounds of one course, given `course_id`. Four queries however many
+    rounds, sessions and exercises there are.
     """
-    enrollments = list(
-        _working_enrollments(user).select_related("round__course").order_by("-round__starts_on")
-    )
+    enrollments = _working_enrollments(user)
+    if course_id is not None:
+        enrollments = enrollments.filter(round__course_id=course_id)
+    enrollments = list(enrollments.select_related("round__course").order_by("-round__starts_on"))
     if not enrollments:
         return []
     course_ids = {e.round.course_id for e in enrollments}

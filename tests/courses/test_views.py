@@ -1,7 +1,13 @@
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from apps.courses.models import ResourceCompletion
+from apps.courses.models import Exercise, ResourceCompletion
+from apps.rounds.models import RoundUnit
+from apps.submissions.models import Submission
 from tests.factories import (
     CourseFactory,
     EnrollmentFactory,
@@ -10,6 +16,7 @@ from tests.factories import (
     PromptFactory,
     ResourceCompletionFactory,
     ResourceFactory,
+    SubmissionFactory,
     UnitFactory,
     UserFactory,
 )
@@ -238,23 +245,43 @@ def _build_unit(resources: int, exercises: int = 2, prompts: int = 4):
     return unit
 
 
-# Session and user (2), the navigation (1), course or unit (1), the page's own reads (1-5).
-COURSE_PAGE_QUERIES = 5
-# Session page: the course's units (1), resources, exercises with their prompts, and the
-# round to link the exercises to (3), and the viewer's places in the course's rounds, for
-# the feedback part (1; tests/feedback measures what participants and facilitators add).
-SESSION_PAGE_QUERIES = 8
+# The person's work in the course (apps/submissions' course_work tag): the round they work
+# in (1) and, when there is one, the course's exercises, their schedule and submissions (3).
+WORK_QUERIES = 4
+# Session and user (2), the navigation (1), the course (1), its units with progress (1).
+COURSE_PAGE_QUERIES = 5 + WORK_QUERIES
+# Session page: the course's units (1), resources, exercises with their prompts (2), for the
+# feedback part the viewer's places in the course's rounds and a participant's own ratings
+# (2; tests/feedback measures it for facilitators too), and the person's work.
+SESSION_PAGE_QUERIES = 8 + WORK_QUERIES
+
+
+def _working_in(course, user, *, saved=True):
+    """`user` takes part in a round of `course`, with every unit scheduled (and, if `saved`,
+    work saved on every other exercise)."""
+    enrollment = EnrollmentFactory(round__course=course, user=user)
+    for unit in course.units.all():
+        RoundUnit.objects.create(
+            round=enrollment.round,
+            unit=unit,
+            week_starts_on=enrollment.round.starts_on,
+            due_at=timezone.now() + timedelta(days=unit.number),
+        )
+    for exercise in Exercise.objects.filter(unit__course=course)[::2] if saved else []:
+        SubmissionFactory(enrollment=enrollment, exercise=exercise)
+    return enrollment
 
 
 @pytest.mark.parametrize("size", [5, 200])
 def test_course_page_query_count_does_not_grow_with_content(
     participant_client, participant, django_assert_max_num_queries, size
 ):
-    unit = _build_unit(size)
+    unit = _build_unit(size, exercises=size // 5 or 1)
     for number in range(2, 6):
         UnitFactory(course=unit.course, number=number + 100)
     for resource in unit.resources.all()[: size // 2]:
         ResourceCompletionFactory(user=participant, resource=resource)
+    _working_in(unit.course, participant)
 
     with django_assert_max_num_queries(COURSE_PAGE_QUERIES):
         response = participant_client.get(unit.course.get_absolute_url())
@@ -268,8 +295,59 @@ def test_session_page_query_count_does_not_grow_with_content(
     unit = _build_unit(size, exercises=size // 5 or 1)
     for resource in unit.resources.all()[: size // 2]:
         ResourceCompletionFactory(user=participant, resource=resource)
+    _working_in(unit.course, participant)
 
     with django_assert_max_num_queries(SESSION_PAGE_QUERIES):
         response = participant_client.get(unit_url(unit))
     assert response.status_code == 200
-    assert response.content.decode().count('class="card resource') == size
+    assert response.content.decode().count('<li class="card resource') == size
+
+
+def test_the_session_and_course_pages_show_each_exercises_status_due_time_and_what_is_next(
+    participant_client, participant
+):
+    course = CourseFactory()
+    first, second = (UnitFactory(course=course, number=n) for n in (1, 2))
+    essay = ExerciseFactory(unit=first, title="Essay")
+    plan = ExerciseFactory(unit=second, title="Plan")
+    enrollment = _working_in(course, participant, saved=False)
+    participant.time_zone = "America/New_York"
+    participant.save()
+    SubmissionFactory(
+        enrollment=enrollment,
+        exercise=essay,
+        status=Submission.Status.SUBMITTED,
+        first_submitted_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+    plan_due = RoundUnit.objects.get(unit=second).due_at
+
+    session = participant_client.get(unit_url(first)).content.decode()
+    overview = participant_client.get(course.get_absolute_url()).content.decode()
+
+    for page in (session, overview):
+        assert "Next to do" in page
+        next_up = page[page.index("Next to do") :]
+        assert ">Plan</a>" in next_up[:600]
+        answer = reverse("submissions:answer", args=[enrollment.round.slug, plan.pk])
+        assert answer in next_up[:600]
+        local_due = plan_due.astimezone(ZoneInfo("America/New_York"))
+        assert f"{local_due:%a} {local_due.day} {local_due:%b, %H:%M}" in page
+    assert 'class="tag tag-submitted">Submitted<' in session
+    assert 'class="tag tag-not-started">Not started<' in overview
+    assert 'class="tag tag-submitted">Submitted<' in overview
+
+
+def test_nothing_is_next_once_all_work_is_handed_in(participant_client, participant):
+    unit = UnitFactory(course=CourseFactory())
+    essay = ExerciseFactory(unit=unit)
+    enrollment = _working_in(unit.course, participant, saved=False)
+    SubmissionFactory(
+        enrollment=enrollment,
+        exercise=essay,
+        status=Submission.Status.ACCEPTED,
+        first_submitted_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+
+    assert "Next to do" not in participant_client.get(unit_url(unit)).content.decode()
