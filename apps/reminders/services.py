@@ -238,7 +238,7 @@ def reminders_claim(*, batch_size: int, now: datetime) -> list[Reminder]:
         Reminder.objects.filter(pk__in=ids).update(
             status=Reminder.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
-    return list(Reminder.objects.filter(pk__in=ids).select_related("user", "round"))
+    return list(Reminder.objects.filter(pk__in=ids).select_related("user"))
 
 
 def _quiet_until(reminder: Reminder, now: datetime) -> datetime | None:
