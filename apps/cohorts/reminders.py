@@ -104,15 +104,21 @@ def _visits(meetings) -> tuple[dict[int, list[Enrollment]], set[tuple[int, int, 
 
 def check_meeting_tomorrow(reminders, now):
     """Still on and still a member; with the readings not done and each exercise's state."""
-    meetings = Meeting.objects.select_related("cohort", "unit__course").in_bulk(
-        [_meeting_id(r) for r in reminders]
+    # No query here needs the models' default orderings; leaving them out spares the joins
+    # they bring (a placement sorts by its cohort's round and name and its person's email).
+    meetings = (
+        Meeting.objects.select_related("cohort", "unit__course")
+        .order_by()
+        .in_bulk([_meeting_id(r) for r in reminders])
     )
     users = {r.user_id for r in reminders}
     members = {
         (p.cohort_id, p.enrollment.user_id): p.enrollment
         for p in Placement.objects.filter(
             cohort_id__in={m.cohort_id for m in meetings.values()}, enrollment__user_id__in=users
-        ).select_related("enrollment")
+        )
+        .select_related("enrollment")
+        .order_by()
     }
     visitors, away = _visits(meetings.values())
     guests = {(pk, e.user_id): e for pk, people in visitors.items() for e in people}
@@ -134,8 +140,12 @@ def check_meeting_tomorrow(reminders, now):
         (user_id, exercise_id): Submission.Status(status).label
         for user_id, exercise_id, status in Submission.objects.filter(
             exercise__unit_id__in=units, enrollment__user_id__in=users
-        ).values_list("enrollment__user_id", "exercise_id", "status")
+        )
+        .order_by()
+        .values_list("enrollment__user_id", "exercise_id", "status")
     }
+    # One reverse() per session, not one per person.
+    links = {m.unit_id: m.unit.get_absolute_url() for m in meetings.values()}
     outcomes = {}
     for reminder in reminders:
         meeting = meetings.get(_meeting_id(reminder))
@@ -168,7 +178,7 @@ def check_meeting_tomorrow(reminders, now):
                         for e in exercises[meeting.unit_id]
                     ],
                 },
-                url=meeting.unit.get_absolute_url(),
+                url=links[meeting.unit_id],
             )
     return outcomes
 

@@ -10,7 +10,7 @@ the claim timeout. A batch that is still running when half its claim timeout
 has passed (a slow or hanging mail server) hands its unsent rows back instead
 of racing the dispatcher that would take them over. The one gap no database
 can close is a crash after the mail server accepted a message but before its
-row was updated; it lasts one short transaction.
+row was updated; it lasts two short statements.
 """
 
 import contextlib
@@ -238,7 +238,7 @@ def reminders_claim(*, batch_size: int, now: datetime) -> list[Reminder]:
         Reminder.objects.filter(pk__in=ids).update(
             status=Reminder.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
-    return list(Reminder.objects.filter(pk__in=ids).select_related("user", "round"))
+    return list(Reminder.objects.filter(pk__in=ids).select_related("user"))
 
 
 def _quiet_until(reminder: Reminder, now: datetime) -> datetime | None:
@@ -338,20 +338,26 @@ def _record_failure(reminder: Reminder, now: datetime, error: Exception) -> None
 
 
 def _confirm_sent(reminder: Reminder, claimed_at: datetime, message, *, url: str) -> None:
-    """Mark the row sent and keep the in-app copy, unless another dispatcher took it over.
+    """Keep the in-app copy, then mark the row sent unless another dispatcher took it over.
 
-    A kind shown in the app at once has its copy already (`_notify_at_once`).
+    Two statements, each committed on its own and in this order, so that a row
+    marked sent always has its notice. A notice whose row is still `sending`
+    is the one gap (the server took the message, the confirmation never
+    landed); the resend finds the notice there and adds none. One transaction
+    around both would guarantee nothing more, and cost two more round trips
+    per message (BEGIN and COMMIT). A kind shown in the app at once has its
+    copy already (`_notify_at_once`).
     """
-    with transaction.atomic():
-        sent = _finish(reminder, claimed_at, status=Reminder.Status.SENT, sent_at=timezone.now())
-        if sent and not registry.get(reminder.kind).in_app_at_once:
-            Notification.objects.create(
-                user_id=reminder.user_id,
-                reminder=reminder,
-                title=message.subject,
-                body=message.body,
-                url=url,
-            )
+    if not registry.get(reminder.kind).in_app_at_once:
+        notice = Notification(
+            user_id=reminder.user_id,
+            reminder=reminder,
+            title=message.subject,
+            body=message.body,
+            url=url,
+        )
+        Notification.objects.bulk_create([notice], ignore_conflicts=True)
+    _finish(reminder, claimed_at, status=Reminder.Status.SENT, sent_at=timezone.now())
 
 
 @dataclass
