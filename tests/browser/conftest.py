@@ -21,6 +21,7 @@ from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, BrowserType, expect
 
 from tests.every_page import DURING_REVIEWS, build_site
+from tests.factories import PASSWORD
 
 # Playwright's sync API runs an asyncio event loop in the calling thread.
 # Django sees that loop and refuses ORM calls from the same thread
@@ -202,3 +203,25 @@ def open_menu(page, group: str) -> None:
 def log_out(page) -> None:
     open_menu(page, "Account")
     page.get_by_role("button", name="Log out").click()
+
+
+@pytest.fixture
+def browser(playwright_instance):
+    """A browser of its own, for tests where several people are signed in at once."""
+    browser = playwright_instance.chromium.launch(
+        executable_path=chromium_path(), args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+def signed_in(browser, live_server, user):
+    """A new window of `browser` in which `user` has signed in through the login page."""
+    page = browser.new_context().new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect_signed_in(page)
+    return page

@@ -11,30 +11,10 @@ from apps.admissions.services import review_submit
 from apps.reminders.models import Reminder
 from apps.rounds.models import ApplicationQuestion, Enrollment
 from tests.admissions.world import build
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, expect_signed_in
-from tests.factories import PASSWORD, UserFactory
+from tests.browser.conftest import signed_in
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(playwright_instance):
-    browser = playwright_instance.chromium.launch(
-        executable_path=chromium_path(), args=CHROMIUM_ARGS
-    )
-    yield browser
-    browser.close()
-
-
-def signed_in(browser, live_server, user):
-    page = browser.new_context().new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect_signed_in(page)
-    return page
 
 
 def score_in_browser(page, motivation: str, fit: str):

@@ -13,32 +13,12 @@ from playwright.sync_api import expect
 from apps.cohorts.models import Attendance, Meeting, Placement
 from apps.cohorts.services import calendar_feed_ensure
 from apps.rounds.models import Enrollment
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, expect_signed_in
+from tests.browser.conftest import signed_in
 from tests.cohorts.test_services import available, member_enrollments, published_cohort
 from tests.cohorts.test_switching import two_cohorts
-from tests.factories import PASSWORD, EnrollmentFactory, UserFactory
+from tests.factories import EnrollmentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(playwright_instance):
-    browser = playwright_instance.chromium.launch(
-        executable_path=chromium_path(), args=CHROMIUM_ARGS
-    )
-    yield browser
-    browser.close()
-
-
-def signed_in(browser, live_server, user):
-    page = browser.new_context().new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect_signed_in(page)
-    return page
 
 
 def test_a_participant_switches_for_one_week_and_the_host_records_their_attendance(
