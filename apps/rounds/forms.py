@@ -16,12 +16,15 @@ class ApplicationForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="A few sentences are enough. Up to 2,000 characters.",
+        # The error summary lists these apart from their fields, so each names its question.
+        error_messages={"required": "Say why you want to take part."},
     )
     experience = forms.TypedChoiceField(
         label="How much do you know about the field already?",
         choices=Enrollment.Experience.choices,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose how much you know about the field already."},
     )
 
     def __init__(self, *args, questions: list[ApplicationQuestion] = (), **kwargs):

@@ -193,10 +193,12 @@ def test_applying_creates_an_application_and_leads_to_the_availability_page(
 def test_an_application_needs_a_motivation(participant_client):
     round = RoundFactory()
 
-    response = participant_client.post(apply_url(round), {"motivation": " ", "experience": "0"})
+    response = participant_client.post(apply_url(round), {"motivation": " "})
 
     assert response.status_code == 200
-    assert "This field is required" in response.content.decode()
+    page = response.content.decode()
+    assert "Say why you want to take part." in page
+    assert "Choose how much you know about the field already." in page
     assert not Enrollment.objects.exists()
 
 
