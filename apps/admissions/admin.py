@@ -1,8 +1,13 @@
-"""Admissions in the admin: each round's settings, and the reviews, decisions and offers."""
+"""Admissions in the admin: each round's settings, the reviews, decisions and offers, and
+the enrollment list's accept and decline made into decisions."""
 
 from django.contrib import admin
 
 from apps.admissions.models import AdmissionSettings, Decision, Offer, Review, Score, Vacancy
+from apps.admissions.services import Decided, decisions_make
+from apps.rounds import admin as rounds_admin
+from apps.rounds.models import Enrollment, Round
+from apps.rounds.services import enrollments_accept, enrollments_decline
 
 
 @admin.register(AdmissionSettings)
@@ -72,3 +77,39 @@ class OfferAdmin(admin.ModelAdmin):
     search_fields = ["enrollment__user__email"]
     raw_id_fields = ["vacancy", "enrollment"]
     readonly_fields = ["offered_at", "answered_at"]
+
+
+class EnrollmentAdmin(rounds_admin.EnrollmentAdmin):
+    """The rounds app's enrollment list, whose "Accept" and "Decline" are admissions' decisions.
+
+    So an application accepted or declined here is recorded and emailed exactly as from
+    the round's ranked list. Facilitators' places are not applications to admissions and
+    keep the rounds app's plain change of status.
+    """
+
+    def _decide(self, request, queryset, outcome: str, plain_change):
+        participants = queryset.participants()
+        changed = skipped = 0
+        rounds = Round.objects.filter(pk__in=participants.values("round"))
+        for round in rounds:
+            ids = list(participants.filter(round=round).values_list("pk", flat=True))
+            decided = decisions_make(
+                round=round, enrollment_ids=ids, outcome=outcome, by=request.user
+            )
+            changed, skipped = changed + decided.changed, skipped + decided.skipped
+        plain = plain_change(enrollments=queryset.facilitators())
+        return Decided(changed=changed + plain.changed, skipped=skipped + plain.skipped)
+
+    @admin.action(description="Accept selected applications (each person is emailed)")
+    def accept(self, request, queryset):
+        change = self._decide(request, queryset, Decision.Outcome.ACCEPTED, enrollments_accept)
+        self._report(request, "Accepted", change)
+
+    @admin.action(description="Decline selected applications (each person is emailed)")
+    def decline(self, request, queryset):
+        change = self._decide(request, queryset, Decision.Outcome.DECLINED, enrollments_decline)
+        self._report(request, "Declined", change)
+
+
+admin.site.unregister(Enrollment)
+admin.site.register(Enrollment, EnrollmentAdmin)

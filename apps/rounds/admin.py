@@ -247,7 +247,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
         if change.skipped:
             text += (
                 f" Skipped {change.skipped} that {'was' if change.skipped == 1 else 'were'} "
-                "not waiting as “Applied”."
+                "not waiting for a decision."
             )
         self.message_user(request, text, level)
 

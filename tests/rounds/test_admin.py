@@ -154,7 +154,7 @@ def test_accepting_from_the_enrollment_list_reports_what_was_skipped(staff_clien
     assert response.status_code == 302
     assert Enrollment.objects.filter(status=Enrollment.Status.ACCEPTED).count() == 2
     assert messages_of(response) == [
-        "Accepted 2 applications. Skipped 1 that was not waiting as “Applied”."
+        "Accepted 2 applications. Skipped 1 that was not waiting for a decision."
     ]
 
 
