@@ -154,3 +154,32 @@ def test_the_solver_can_start_a_meeting_where_the_page_shows_enough_free_cells_i
         )
     }
     assert solver_starts == page_starts
+
+
+def test_soft_members_alone_never_make_a_cohort_below_the_minimum():
+    """Found by the property above on a fresh machine: two people who can make no meeting
+    were put together as a new cohort of two, since each new cohort counted as able to take
+    two soft members, with nobody left who could make the whole meeting."""
+    free = [(0, 45)]
+    people = [
+        *(Participant(id=f"p{i}", availability=[]) for i in range(7)),
+        *(Participant(id=f"p{i}", availability=free) for i in (7, 8, 9)),
+        Participant(id="p10", availability=[], time_zone="Asia/Kolkata"),
+    ]
+    leads = [Facilitator(id=f"f{i}", availability=free, max_cohorts=1) for i in (0, 1)]
+    problem = Problem(
+        slot_minutes=15,
+        meeting_minutes=45,
+        min_size=3,
+        max_size=4,
+        target_size=3,
+        time_limit_seconds=2,
+        participants=people,
+        facilitators=leads,
+        soft=SoftTier(2, 60, default_window=True, week_of=date(2027, 3, 1)),
+    )
+
+    result = solve(problem)
+
+    assert validate(problem, result) == []
+    assert [sorted(c.participants) for c in result.cohorts] == [["p10", "p7", "p8", "p9"]]

@@ -90,6 +90,31 @@ def arrange(instance: Instance, plan: Plan) -> list[Cohort]:
     return cohorts
 
 
+def without_short_cohorts(instance: Instance, plan: Plan) -> Plan:
+    """The plan less any new cohort that ``arrange`` cannot fill to the minimum size.
+
+    The soft pass counts people per start, and a start can pass those counts with
+    newcomers who are mostly soft members although each new cohort takes at most
+    ``soft_cap`` of them: two people who cannot make the meeting at all do not make a
+    cohort of three. Such a cohort is not opened and its people stay unplaced, so every
+    cohort the solver returns is valid.
+    """
+    problem = instance.problem
+    facilitator_index = {f.id: i for i, f in enumerate(problem.facilitators)}
+    participant_index = {p.id: i for i, p in enumerate(problem.participants)}
+    while True:
+        new = arrange(instance, plan)[len(instance.kept) :]
+        short = next((c for c in new if len(c.participants) < problem.min_size), None)
+        if short is None:
+            return plan
+        opening = (facilitator_index[short.facilitator], short.start // problem.slot_minutes)
+        openings = list(plan.openings)
+        openings.remove(opening)
+        left_out = {participant_index[p] for p in short.participants}
+        assignment = {p: k for p, k in plan.assignment.items() if p not in left_out}
+        plan = Plan(openings=openings, assignment=assignment)
+
+
 def _cohort(
     instance: Instance,
     forming: _Forming,

@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .arrange import arrange, to_result
+from .arrange import arrange, to_result, without_short_cohorts
 from .bound import relax
 from .greedy import greedy_plan
 from .io import check_problem
@@ -171,7 +171,7 @@ def solve(problem: Problem, *, progress: ProgressCallback | None = None) -> Resu
     everyone = len(problem.participants) - sum(len(c.members) for c in instance.kept)
     if problem.soft is not None and len(plan.assignment) < everyone:
         instance, plan = _place_softly(instance, plan, run)
-        plan = mix_experience(instance, plan, deadline=deadline)
+        plan = without_short_cohorts(instance, mix_experience(instance, plan, deadline=deadline))
     result = to_result(instance, plan, run.elapsed())
     result.stats.update(
         greedy_placed=greedy_placed,
