@@ -104,8 +104,8 @@ def plan_revision_waiting(window, hours):
             yield Planned(item.submission.enrollment.user_id, round_id, f"returned:{item.pk}", due)
 
 
-def check_revision_waiting(reminders, now):
-    """Skipped once the work was resubmitted (or returned again, which has its own reminder)."""
+def _feedback_and_latest(reminders) -> tuple[dict[int, Feedback], dict[int, int]]:
+    """The feedback each reminder is about, and each submission's latest feedback's pk."""
     feedback = Feedback.objects.select_related(
         "submission__enrollment__round", "submission__exercise__unit"
     ).in_bulk([_object_id(r) for r in reminders])
@@ -115,6 +115,23 @@ def check_revision_waiting(reminders, now):
             submission_id__in={f.submission_id for f in feedback.values()}
         ).order_by("created_at", "pk")
     }
+    return feedback, latest
+
+
+def _back_to_the_work(item: Feedback) -> Outcome:
+    """The message about `item`, linking to the exercise's form."""
+    exercise = item.submission.exercise
+    return Outcome(
+        context={"exercise": exercise, "feedback": item},
+        url=reverse(
+            "submissions:answer", args=[item.submission.enrollment.round.slug, exercise.pk]
+        ),
+    )
+
+
+def check_revision_waiting(reminders, now):
+    """Skipped once the work was resubmitted (or returned again, which has its own reminder)."""
+    feedback, latest = _feedback_and_latest(reminders)
     outcomes = {}
     for reminder in reminders:
         item = feedback.get(_object_id(reminder))
@@ -126,14 +143,7 @@ def check_revision_waiting(reminders, now):
         ):
             outcomes[reminder.pk] = Outcome("the work was resubmitted")
         else:
-            exercise = item.submission.exercise
-            outcomes[reminder.pk] = Outcome(
-                context={"exercise": exercise, "feedback": item},
-                url=reverse(
-                    "submissions:answer",
-                    args=[item.submission.enrollment.round.slug, exercise.pk],
-                ),
-            )
+            outcomes[reminder.pk] = _back_to_the_work(item)
     return outcomes
 
 
@@ -148,15 +158,7 @@ _STANDING = {
 
 def check_feedback_given(reminders, now):
     """Skipped once the decision no longer stands: the work resubmitted, or graded again."""
-    feedback = Feedback.objects.select_related(
-        "submission__enrollment__round", "submission__exercise__unit"
-    ).in_bulk([_object_id(r) for r in reminders])
-    latest = {
-        f.submission_id: f.pk
-        for f in Feedback.objects.filter(
-            submission_id__in={f.submission_id for f in feedback.values()}
-        ).order_by("created_at", "pk")
-    }
+    feedback, latest = _feedback_and_latest(reminders)
     outcomes = {}
     for reminder in reminders:
         item = feedback.get(_object_id(reminder))
@@ -167,14 +169,7 @@ def check_feedback_given(reminders, now):
         elif item.submission.status != _STANDING[item.decision]:
             outcomes[reminder.pk] = Outcome("the work was resubmitted")
         else:
-            exercise = item.submission.exercise
-            outcomes[reminder.pk] = Outcome(
-                context={"exercise": exercise, "feedback": item},
-                url=reverse(
-                    "submissions:answer",
-                    args=[item.submission.enrollment.round.slug, exercise.pk],
-                ),
-            )
+            outcomes[reminder.pk] = _back_to_the_work(item)
     return outcomes
 
 
