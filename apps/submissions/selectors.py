@@ -244,13 +244,15 @@ def work_overview(*, user, now: datetime, course_id: int | None = None) -> list[
         .select_related("unit")
         .order_by("unit__number", "position")
     )
+    # Both are read into dicts, so neither needs its model's default ordering (the
+    # schedule's would join the rounds table only to sort).
     schedules = {
         (s.round_id, s.unit_id): s
-        for s in RoundUnit.objects.filter(round_id__in=[e.round_id for e in enrollments])
+        for s in RoundUnit.objects.filter(round_id__in=[e.round_id for e in enrollments]).order_by()
     }
     submissions = {
         (s.enrollment_id, s.exercise_id): s
-        for s in Submission.objects.filter(enrollment__in=enrollments).defer("answers")
+        for s in Submission.objects.filter(enrollment__in=enrollments).defer("answers").order_by()
     }
     overview = []
     for enrollment in enrollments:
