@@ -4,8 +4,9 @@ Run it as ``scripts/with-services .venv/bin/python -m bench.pages``. It creates
 a database ``bench_pages`` next to the one in DATABASE_URL, migrates it, fills
 it with bulk inserts (bench.pages.data), then times each page through Django's
 test Client (signed in with force_login) and counts its queries, and does the
-same for the page's floor (bench.pages.floor: one hand-written SELECT and a bare
-template). Prints a Markdown table; the database is dropped at the end.
+same for the page's floor (bench.pages.floor: one hand-written SELECT of what
+the page shows, as a bare table inside the site's layout). Prints a Markdown
+table; the database is dropped at the end.
 """
 
 from __future__ import annotations
@@ -230,8 +231,9 @@ def _table(rows: list[dict], *, runs: int, warmup: int) -> str:
     lines = [
         f"Server time through django.test.Client, {runs} requests after {warmup} warm-ups, "
         "alternating each page with its floor. "
-        "Floor: one hand-written SELECT + bare template, same client and middleware "
-        "(its query count includes the session and user lookups).",
+        "Floor: one hand-written SELECT of what the page shows, as a bare table inside the "
+        "site's layout, same client and middleware (its query count includes the session, "
+        "user and menu lookups).",
         "",
         "| page | queries | median ms | p95 ms | floor queries | floor median ms "
         "| floor p95 ms | ratio |",

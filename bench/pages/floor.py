@@ -1,9 +1,16 @@
-"""The floor of each measured page: one hand-written SELECT rendered by a bare table template.
+"""The floor of each measured page: one hand-written SELECT, shown as a table in the site's layout.
 
 Served through the same test Client, middleware and session login as the real
 pages (this module is the URLconf while the benchmark runs: the floor views,
 then every project URL), so the page/floor ratio isolates what the page's own
 code costs on top of one query and a trivial render.
+
+The table sits inside templates/base.html, as every real page does: the
+header, the menu and the navigation facts it reads (unread notifications,
+whether the person facilitates or leads) are the site's, paid alike by every
+page, and not the measured page's own code. Each statement fetches what its
+page shows; the session page's grew when that page gained each exercise's
+status and due time, the next thing to do, and the rating forms.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -14,27 +21,65 @@ from django.urls import include, path
 # Each page's data in one statement. Parameters are what the page's URL and
 # the signed-in user give it.
 SQL = {
-    # Resources with this user's done flag, the exercises with their prompt count,
-    # and the session navigation, as one UNION ALL.
+    # Everything the session page shows, as one UNION ALL of text columns: the
+    # resources with this user's done flag and their answer to "worth your
+    # time?", every exercise of the course with the user's status and due time
+    # (the page marks this session's and picks the next to do from all of
+    # them), this session's prompts, the course's sessions for the links, and
+    # the user's meeting of this session with their rating of it.
     "unit": """
         WITH u AS (
             SELECT un.id, un.course_id FROM courses_unit un
             JOIN courses_course c ON c.id = un.course_id
             WHERE c.slug = %(slug)s AND un.number = %(number)s AND c.is_published
+        ),
+        me AS (
+            SELECT en.id, en.round_id FROM rounds_enrollment en
+            JOIN rounds_round ro ON ro.id = en.round_id
+            WHERE en.user_id = %(user)s AND ro.course_id = (SELECT course_id FROM u)
+              AND en.role = 'participant' AND en.status IN ('accepted', 'active')
+            ORDER BY ro.starts_on DESC LIMIT 1
         )
         SELECT * FROM (
             SELECT 1 AS part, CASE WHEN r.is_core THEN 0 ELSE 1 END AS grp, r.position AS pos,
-                   r.title, r.authors, r.url, r.minutes,
+                   r.title, r.authors, r.url, r.note, r.minutes::text AS a,
                    EXISTS (SELECT 1 FROM courses_resourcecompletion rc
-                           WHERE rc.resource_id = r.id AND rc.user_id = %(user)s) AS extra
+                           WHERE rc.resource_id = r.id AND rc.user_id = %(user)s)::text AS b,
+                   rr.worth_it::text AS c, rr.note AS d
             FROM courses_resource r JOIN u ON r.unit_id = u.id
+            LEFT JOIN feedback_resourcerating rr
+              ON rr.resource_id = r.id AND rr.enrollment_id = (SELECT id FROM me)
             UNION ALL
-            SELECT 2, 0, e.position, e.title, e.kind, e.instructions,
-                   (SELECT count(*) FROM courses_prompt p WHERE p.exercise_id = e.id), NULL
-            FROM courses_exercise e JOIN u ON e.unit_id = u.id
+            SELECT 2, un.number, e.position, e.title, e.kind, e.instructions, s.status,
+                   ru.due_at::text, ru.closes_at::text, (un.id = u.id)::text, NULL
+            FROM courses_exercise e
+            JOIN courses_unit un ON un.id = e.unit_id
+            JOIN u ON un.course_id = u.course_id
+            LEFT JOIN submissions_submission s
+              ON s.exercise_id = e.id AND s.enrollment_id = (SELECT id FROM me)
+            LEFT JOIN rounds_roundunit ru
+              ON ru.unit_id = un.id AND ru.round_id = (SELECT round_id FROM me)
             UNION ALL
-            SELECT 3, 0, n.number, n.title, '', '', 0, NULL
+            SELECT 3, e.position, p.position, p.text, p.answer, p.help_text,
+                   p.is_required::text, p.min_items::text, p.max_items::text,
+                   p.timebox_minutes::text, NULL
+            FROM courses_prompt p JOIN courses_exercise e ON e.id = p.exercise_id
+            JOIN u ON e.unit_id = u.id
+            UNION ALL
+            SELECT 4, 0, n.number, n.title, '', CASE WHEN n.id = u.id THEN n.summary ELSE '' END,
+                   '', NULL, NULL, NULL, NULL
             FROM courses_unit n JOIN u ON n.course_id = u.course_id
+            UNION ALL
+            SELECT 5, 0, 0, ro.slug, sr.comment, '', sr.rating::text,
+                   (SELECT m.starts_at FROM cohorts_placement pl
+                    JOIN cohorts_meeting m ON m.cohort_id = pl.cohort_id
+                    WHERE pl.enrollment_id = me.id AND m.unit_id = (SELECT id FROM u))::text,
+                   ru.due_at::text, NULL, NULL
+            FROM me JOIN rounds_round ro ON ro.id = me.round_id
+            LEFT JOIN feedback_sessionrating sr
+              ON sr.enrollment_id = me.id AND sr.unit_id = (SELECT id FROM u)
+            LEFT JOIN rounds_roundunit ru
+              ON ru.round_id = me.round_id AND ru.unit_id = (SELECT id FROM u)
         ) page ORDER BY part, grp, pos
     """,
     # The exercise's prompts with the participant's current answer to each.
