@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from apps.courses.models import (
@@ -156,10 +156,13 @@ class UnitInline(nested_admin.NestedStackedInline):
     def preview_link(self, unit):
         if not unit.pk:
             return "Save the course to preview this session."
-        return format_html(
-            '<a href="{}" target="_blank">Preview “{}” as a participant sees it</a>',
-            unit.get_absolute_url(),
-            unit.display_title,
+        return render_to_string(
+            "admin/_link.html",
+            {
+                "url": unit.get_absolute_url(),
+                "text": f"Preview “{unit.display_title}” as a participant sees it",
+                "new_tab": True,
+            },
         )
 
 

@@ -5,8 +5,8 @@ Runs are started and reviewed on the grouping pages (/grouping/), which each run
 """
 
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 
 from apps.grouping.models import GroupingPreference, GroupingRun, GroupingSettings
 
@@ -58,7 +58,9 @@ class GroupingRunAdmin(admin.ModelAdmin):
     @admin.display(description="Review")
     def grouping_page(self, run):
         url = reverse("grouping:round", args=[run.round.slug])
-        return format_html('<a href="{}">Open the cohorts of {}</a>', url, run.round.name)
+        return render_to_string(
+            "admin/_link.html", {"url": url, "text": f"Open the cohorts of {run.round.name}"}
+        )
 
     def has_add_permission(self, request):
         return False

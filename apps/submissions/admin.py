@@ -8,16 +8,15 @@ field here is read-only and nothing can be added by hand.
 import json
 
 from django.contrib import admin
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 
 from apps.submissions.models import CriterionScore, Feedback, Milestone, Revision, Submission
 
 
 def _pretty(answers) -> str:
-    # format_html escapes the JSON text, so answers can never become markup here.
-    return format_html(
-        '<pre class="answers-json">{}</pre>',
-        json.dumps(answers, indent=2, ensure_ascii=False),
+    # The template escapes the JSON text, so answers can never become markup here.
+    return render_to_string(
+        "admin/_answers.html", {"json": json.dumps(answers, indent=2, ensure_ascii=False)}
     )
 
 
