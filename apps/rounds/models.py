@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from apps.courses.models import Course, Unit
@@ -106,6 +106,11 @@ class EnrollmentQuerySet(models.QuerySet):
     def leads(self):
         """Current lead facilitators."""
         return self.facilitators().current().filter(is_lead=True)
+
+    def facilitator_counts(self) -> dict:
+        """How many current facilitator places there are (`places`), and how many lead (`leads`)."""
+        counts = {"places": Count("pk"), "leads": Count("pk", filter=Q(is_lead=True))}
+        return self.facilitators().current().aggregate(**counts)
 
 
 class Enrollment(models.Model):

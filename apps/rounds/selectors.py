@@ -15,6 +15,11 @@ def facilitator_places(*, user) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(user=user).facilitators().current()
 
 
+def facilitator_counts(*, user) -> dict:
+    """How many current facilitator places the person has (`places`), and how many lead."""
+    return Enrollment.objects.filter(user=user).facilitator_counts()
+
+
 def lead_places(*, user) -> QuerySet[Enrollment]:
     """The person's current places as a round's lead facilitator."""
     return Enrollment.objects.filter(user=user).leads()

@@ -286,8 +286,8 @@ def test_an_account_without_a_password_confirms_by_typing_its_address(client):
 def test_the_delete_page_costs_a_fixed_number_of_queries(
     participant_client, django_assert_num_queries
 ):
-    # The session, the person, the navigation's badge.
-    with django_assert_num_queries(3):
+    # The session, the person, the navigation's badge and roles.
+    with django_assert_num_queries(4):
         participant_client.get(reverse("accounts:delete"))
 
 

@@ -47,12 +47,12 @@ def test_grading_and_cohorts_show_for_people_who_facilitate(client, status, show
     assert ("Cohorts I facilitate" in nav, ">Grading<" in nav) == (shown, shown)
 
 
-def test_the_navigation_costs_one_query_and_only_when_shown(rf, django_assert_num_queries):
+def test_the_navigation_costs_two_queries_and_only_when_shown(rf, django_assert_num_queries):
     request = rf.get(HOME)
     request.user = UserFactory()
     with django_assert_num_queries(0):
         nav = navigation_context(request)["nav"]
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert (nav["unread"], nav["facilitates"], nav["leads"]) == (0, False, False)
 
 

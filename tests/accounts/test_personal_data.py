@@ -339,7 +339,7 @@ def test_the_data_page_keeps_its_query_count_however_many_exports(
     for status in ("ready", "building", "failed", "ready"):
         DataExport.objects.create(user=participant, status=status, content="{}")
 
-    # The session, the person, the navigation's badge, the exports.
-    with django_assert_num_queries(4):
+    # The session, the person, the navigation's badge and roles, the exports.
+    with django_assert_num_queries(5):
         page = participant_client.get(reverse("accounts:data")).content.decode()
     assert page.count("Download the file") == 2

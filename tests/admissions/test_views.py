@@ -236,7 +236,7 @@ def grow(world, n):
         ("admissions:index", 5),
         ("admissions:round", 8),
         ("admissions:reviews", 6),
-        ("admissions:application", 12),
+        ("admissions:application", 13),
     ],
 )
 def test_pages_cost_the_same_however_many_apply(
@@ -263,7 +263,7 @@ def test_an_applicants_page_costs_the_same_however_many_apply(
     grow(world, extra)
     log_in(client, world.applicants[0].user)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("admissions:place", args=[world.round.slug]))
 
     assert "on the waiting list, at number 1" in response.content.decode()

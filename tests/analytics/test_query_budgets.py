@@ -8,9 +8,9 @@ from tests.analytics.conftest import build_world, log_in
 
 pytestmark = pytest.mark.django_db
 
-# The session and the user (2), the navigation bar (1), the round (1), the schedule (1),
+# The session and the user (2), the navigation bar (2), the round (1), the schedule (1),
 # participants taking part (1), the funnel (1), resources (3), sessions (4), cohorts (6).
-PAGE_QUERIES = 20
+PAGE_QUERIES = 21
 
 # Signing in and the round (3), then each table's own: the schedule and the funnel (2); the
 # schedule, participants taking part, resources (3) and sessions (4); the schedule,

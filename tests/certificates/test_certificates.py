@@ -166,7 +166,7 @@ def test_the_completion_page_keeps_its_query_count_as_work_grows(
             submitted_at="2027-03-01T10:00Z",
         )
     client.login(email=enrollment.user.email, password=PASSWORD)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("certificates:mine")).status_code == 200
 
 

@@ -49,14 +49,14 @@ def test_the_switch_pages_cost_a_fixed_number_of_queries(
     me = member_enrollments(made[0])[0]
     own = made[0].meetings.order_by("starts_at").first()
     log_in(client, me.user)
-    # Session, user, navigation, placement, meetings ahead, cohorts, visitors, availability,
+    # Session, user, navigation (2), placement, meetings ahead, cohorts, visitors, availability,
     # own requests. For one week: the meetings of the unit, visitors and those away, in
     # place of cohorts and visitors. Leaving: the enrollment, cohorts, visitors,
     # availability, the round's last week.
     for url, budget in [
-        (reverse("cohorts:switch"), 9),
-        (reverse("cohorts:switch") + f"?meeting={own.pk}", 10),
-        (reverse("cohorts:leave", args=[made[0].round.slug]), 6),
+        (reverse("cohorts:switch"), 10),
+        (reverse("cohorts:switch") + f"?meeting={own.pk}", 11),
+        (reverse("cohorts:leave", args=[made[0].round.slug]), 7),
     ]:
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200
@@ -74,19 +74,19 @@ def test_the_meeting_and_answer_pages_cost_a_fixed_number_of_queries(
     switch = switch_request(enrollment=me, to=made[1], by=me.user)
     meeting = made[0].meetings.order_by("starts_at").first()
     log_in(client, UserFactory(is_staff=True))
-    # Session, user, navigation, the meeting, substitutes to choose from; the check reads
+    # Session, user, navigation (2), the meeting, substitutes to choose from; the check reads
     # members, those away, visitors, facilitators and availability instead of navigation;
     # the answer page reads the request, members and visitors; the list of requests, the
     # requests and navigation.
     for url, budget in [
-        (reverse("cohorts:meeting", args=[made[0].pk, meeting.pk]), 5),
+        (reverse("cohorts:meeting", args=[made[0].pk, meeting.pk]), 6),
         (
             reverse("cohorts:meeting_check", args=[made[0].pk, meeting.pk])
             + "?starts_at=2027-03-04T18:00",
             8,
         ),
-        (reverse("cohorts:switch_decide", args=[switch.pk]), 6),
-        (reverse("cohorts:switch_requests"), 5),
+        (reverse("cohorts:switch_decide", args=[switch.pk]), 7),
+        (reverse("cohorts:switch_requests"), 6),
     ]:
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200

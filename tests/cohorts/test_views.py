@@ -553,13 +553,14 @@ def test_marking_a_drop_out_asks_first_then_records_it(client, cohort):
 # Query budgets -----------------------------------------------------------------------
 
 # Session and user (2), then the page's own reads.
-# navigation, cohorts, members, facilitators, meetings, calendar feed, visits to other cohorts
-MY_COHORT_QUERIES = 9
-# navigation, cohort, members, meetings, facilitators, history, requests to join
-COHORT_PAGE_QUERIES = 9
-# navigation, meeting with its cohort, whether the viewer runs the cohort (or covers only
+# navigation (2), cohorts, members, facilitators, meetings, calendar feed, visits to other
+# cohorts
+MY_COHORT_QUERIES = 10
+# navigation (2), cohort, members, meetings, facilitators, history, requests to join
+COHORT_PAGE_QUERIES = 10
+# navigation (2), meeting with its cohort, whether the viewer runs the cohort (or covers only
 # this meeting), members, visitors, recorded attendance
-ATTENDANCE_PAGE_QUERIES = 8
+ATTENDANCE_PAGE_QUERIES = 9
 
 
 def grown_cohort(*, members: int, meetings: int, other_cohorts: int):
@@ -638,8 +639,9 @@ def test_the_move_page_costs_a_fixed_number_of_queries(
     available(ada, (0, 600), (1440, 2040))
     log_in(client, cohort.facilitators.get().user)
 
-    # Session, user, cohort, the person with availability (2), the other cohorts.
-    with django_assert_max_num_queries(7):
+    # Session, user, navigation (2), cohort, the person with availability (2), the other
+    # cohorts.
+    with django_assert_max_num_queries(8):
         response = client.get(move_url(cohort, ada))
     assert response.status_code == 200
     assert len(response.context["candidates"]) == other_cohorts
@@ -653,9 +655,9 @@ def test_the_cohort_list_costs_a_fixed_number_of_queries(
     grown_cohort(members=members, meetings=meetings, other_cohorts=other_cohorts)
     log_in(client, staff)
 
-    # Session, user, rounds for the filter, count and page of cohorts, their facilitators,
-    # meetings the viewer covers as a substitute.
-    with django_assert_max_num_queries(8):
+    # Session, user, navigation (2), rounds for the filter, count and page of cohorts, their
+    # facilitators, meetings the viewer covers as a substitute.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("cohorts:list"))
     assert response.status_code == 200
 
@@ -671,7 +673,7 @@ def test_saving_attendance_costs_the_same_for_a_bigger_cohort(
         log_in(client, lead)
         # The sheet (members, visitors, who is away visiting) is read for the form, and
         # again by the service to refuse anyone no longer due.
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(14):
             response = client.post(attendance_url(cohort, first), {"everyone_present": "1"})
     assert response.status_code == 302
     assert first.attendance.count() == 8

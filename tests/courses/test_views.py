@@ -248,12 +248,12 @@ def _build_unit(resources: int, exercises: int = 2, prompts: int = 4):
 # The person's work in the course (apps/submissions' course_work tag): the round they work
 # in (1) and, when there is one, the course's exercises, their schedule and submissions (3).
 WORK_QUERIES = 4
-# Session and user (2), the navigation (1), the course (1), its units with progress (1).
-COURSE_PAGE_QUERIES = 5 + WORK_QUERIES
+# Session and user (2), the navigation (2), the course (1), its units with progress (1).
+COURSE_PAGE_QUERIES = 6 + WORK_QUERIES
 # Session page: the course's units (1), resources, exercises with their prompts (2), for the
 # feedback part the viewer's places in the course's rounds and a participant's own ratings
 # (2; tests/feedback measures it for facilitators too), and the person's work.
-SESSION_PAGE_QUERIES = 8 + WORK_QUERIES
+SESSION_PAGE_QUERIES = 9 + WORK_QUERIES
 
 
 def _working_in(course, user, *, saved=True):

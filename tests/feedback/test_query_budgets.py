@@ -11,7 +11,7 @@ from tests.feedback.conftest import log_in
 pytestmark = pytest.mark.django_db
 
 # Every signed-in page: the session and the user (2), the navigation bar (1).
-LAYOUT = 3
+LAYOUT = 4
 
 
 def grow(world, *, members: int, resources: int) -> None:

@@ -12,9 +12,9 @@ from tests.grading import SUBMITTED_AT, build_course, login, place, submitted
 pytestmark = pytest.mark.django_db
 
 # Session and user (2), then the page's own reads.
-HOME_QUERIES = 6  # navigation, is a grader, count, cohorts with their waiting work
-QUEUE_QUERIES = 8  # navigation, cohort, exercises, counts, page, oldest waiting (when not on it)
-GRADE_QUERIES = 10  # nav, submission, rubric (2), revision, feedback with scores (2), prompts
+HOME_QUERIES = 7  # navigation (2), is a grader, count, cohorts with their waiting work
+QUEUE_QUERIES = 9  # navigation (2), cohort, exercises, counts, page, oldest waiting (if not on it)
+GRADE_QUERIES = 11  # nav (2), submission, rubric (2), revision, feedback with scores (2), prompts
 # Session and user (2); submission, rubric (3); the decision (13: savepoint and release, the
 # locked row, exercise, rubric, criteria, the version bump and re-read, criteria and levels for
 # the maximum, revision, feedback, scores); the next submission of the queue (1).

@@ -111,8 +111,8 @@ def test_the_late_page_costs_a_fixed_number_of_queries(
     for _ in range(applicants):
         applicant(round, TUESDAY)
     log_in(client, UserFactory(is_staff=True))
-    # Session, user, round, cohorts, visitors, people, availability.
-    with django_assert_max_num_queries(8):
+    # Session, user, navigation (2), round, cohorts, visitors, people, availability.
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("grouping:late", args=[round.slug])).status_code == 200
 
 

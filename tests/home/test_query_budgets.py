@@ -27,8 +27,8 @@ from tests.home.conftest import NOW, build_cohort, build_course, log_in, review
 
 pytestmark = pytest.mark.django_db
 
-# Every signed-in page: the session and the user (2), the navigation bar (1).
-LAYOUT = 3
+# Every signed-in page: the session and the user (2), the navigation bar (2).
+LAYOUT = 4
 # The enrollments, schedules, exercises, submissions, this week's readings, the next
 # meetings and the reviews to do.
 PARTICIPANT = 7

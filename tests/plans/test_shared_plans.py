@@ -151,7 +151,7 @@ def test_the_plans_page_keeps_its_query_count(
         submit_plan(PlacementFactory(cohort=cohort), plan, {"deliverable": "Something"})
     login(client, reader.enrollment.user)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("plans:cohort", args=[cohort.pk])).status_code == 200
 
 

@@ -11,11 +11,11 @@ pytestmark = pytest.mark.django_db
 
 # Session and user (2), the cohort (1), the schedule (1), the grid's facts (5).
 COHORT_EXPORT_QUERIES = 9
-# The same, and the layout's navigation bar (1).
-COHORT_PAGE_QUERIES = COHORT_EXPORT_QUERIES + 1
-# Session and user (2), the navigation (1), the round (1), the schedule (1), and the
+# The same, and the layout's navigation bar (2).
+COHORT_PAGE_QUERIES = COHORT_EXPORT_QUERIES + 2
+# Session and user (2), the navigation (2), the round (1), the schedule (1), and the
 # cohorts, their people, meetings held, completions, handed-in work and attendance (6).
-ROUND_PAGE_QUERIES = 11
+ROUND_PAGE_QUERIES = 12
 # Session and user (2), the round (1), the schedule (1), the cohorts (1), then five
 # queries for each batch of cohorts (one batch up to round_export.COHORTS_PER_BATCH).
 ROUND_EXPORT_QUERIES = 2 + 1 + 1 + 1 + 5

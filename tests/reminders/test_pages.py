@@ -69,7 +69,7 @@ def test_the_list_has_a_fixed_query_budget(client, django_assert_max_num_queries
     for n in range(count):
         notify(me, f"Reminder {n}")
     client.force_login(me)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert client.get(NOTIFICATIONS).status_code == 200
 
 

@@ -557,13 +557,13 @@ def test_the_hand_over_page_offers_no_one_from_another_cohort(client):
 
 # Query budgets ----------------------------------------------------------------------------
 
-# Session and user (2) and the navigation's counts (1), then the page's own reads.
-TODO_QUERIES = 4  # assignments
-REVIEW_QUERIES = 9  # assignment, rubric (2), revision, prompts, other reviews
-RECEIVED_QUERIES = 9  # submissions, their reviews, own duties, schedule, rubric (2)
+# Session and user (2) and the navigation's counts (2), then the page's own reads.
+TODO_QUERIES = 5  # assignments
+REVIEW_QUERIES = 10  # assignment, rubric (2), revision, prompts, other reviews
+RECEIVED_QUERIES = 10  # submissions, their reviews, own duties, schedule, rubric (2)
 # cohort, assignments, members, their duties, settings, schedule, the viewer's place in the
 # cohort, and the points of the levels chosen in reviews that may disagree.
-COHORT_QUERIES = 11
+COHORT_QUERIES = 12
 
 
 def crowded(size: int, rounds: int) -> tuple[list[World], object]:

@@ -757,16 +757,16 @@ def test_my_work_leaves_out_other_peoples_and_inactive_places(participant_client
 
 # Query budgets ------------------------------------------------------------------------
 
-# Every page: session, user and the navigation bar's counts (3).
+# Every page: session, user and the navigation bar's counts (4).
 # Answer page: enrollment, exercise with its schedule, prompts, submission, latest
 # revision (5; no revision query for work never submitted), and the feedback with its
 # rubric scores when work came back (2).
-ANSWER_PAGE_QUERIES = 3 + 7
+ANSWER_PAGE_QUERIES = 4 + 7
 # History: enrollment, exercise, prompts, submission (4), revisions and their feedback
 # with scores (3).
-HISTORY_PAGE_QUERIES = 3 + 7
+HISTORY_PAGE_QUERIES = 4 + 7
 # My work: enrollments, exercises, schedules, submissions (4).
-WORK_LIST_QUERIES = 3 + 4
+WORK_LIST_QUERIES = 4 + 4
 
 
 def _returned_with_feedback(enrollment, exercise, prompt_count):
