@@ -231,9 +231,9 @@ def _table(rows: list[dict], *, runs: int, warmup: int) -> str:
     lines = [
         f"Server time through django.test.Client, {runs} requests after {warmup} warm-ups, "
         "alternating each page with its floor. "
-        "Floor: one hand-written SELECT of what the page shows, as a bare table inside the "
-        "site's layout, same client and middleware (its query count includes the session, "
-        "user and menu lookups).",
+        "Floor: one hand-written SELECT of what the page and the menu show, as a bare table "
+        "inside the site's layout, same client and middleware (its query count includes the "
+        "session and user lookups).",
         "",
         "| page | queries | median ms | p95 ms | floor queries | floor median ms "
         "| floor p95 ms | ratio |",
