@@ -49,6 +49,13 @@ class UserAdmin(BaseUserAdmin):
     def delete_model(self, request, obj):
         account_delete(user=obj)
 
+    # As with the bulk action below: a member of staff who erased their own account here
+    # would be signed out mid-task. Their profile's "Delete your account" still works.
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.pk == request.user.pk:
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.action(description="Download the selected person's data (JSON)", permissions=["change"])
     def download_personal_data(self, request, queryset):
         """What the person would download themselves, for a request made to the organisers."""

@@ -387,3 +387,12 @@ def test_the_admins_own_delete_erases_the_person_but_keeps_their_records(staff_c
     assert Submission.objects.filter(enrollment__user=user).exists()
     changelist = reverse("admin:accounts_user_changelist")
     assert 'value="delete_selected"' not in staff_client.get(changelist).content.decode()
+
+
+def test_staff_cannot_delete_their_own_account_in_the_admin(staff_client, staff):
+    url = reverse("admin:accounts_user_delete", args=[staff.pk])
+
+    assert staff_client.get(url).status_code == 403
+    assert staff_client.post(url, {"post": "yes"}).status_code == 403
+
+    assert not User.objects.get(pk=staff.pk).is_deleted
