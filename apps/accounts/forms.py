@@ -39,6 +39,10 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["display_name", "time_zone", "cohort_limit"]
         labels = {"display_name": "Your name"}
+        # The hint beside the field (templates/accounts/profile.html) is read with it.
+        widgets = {
+            "cohort_limit": forms.NumberInput(attrs={"aria-describedby": "cohort-limit-hint"})
+        }
 
 
 class AccountDeleteForm(forms.Form):

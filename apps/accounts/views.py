@@ -29,12 +29,7 @@ def profile(request):
         )
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:profile")
-    # The cohort limit is asked of those who facilitate in some round, and of anyone
-    # who has one already (an admin may have set it).
-    is_facilitator = request.user.enrollments.filter(role="facilitator").exists()
-    return render(
-        request, "accounts/profile.html", {"form": form, "is_facilitator": is_facilitator}
-    )
+    return render(request, "accounts/profile.html", {"form": form})
 
 
 def json_download(content: str) -> HttpResponse:

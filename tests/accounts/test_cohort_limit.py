@@ -52,3 +52,19 @@ def test_an_admin_changes_the_limit_in_the_admin(client):
         .content.decode()
     )
     assert 'name="cohort_limit"' in html
+
+
+def test_a_facilitator_is_asked_with_the_hint_read_alongside(client):
+    html = (
+        profile(client, FacilitatorEnrollmentFactory().user)
+        .get(reverse("accounts:profile"))
+        .content.decode()
+    )
+    assert 'aria-describedby="cohort-limit-hint"' in html
+    assert 'id="cohort-limit-hint"' in html
+
+
+def test_someone_who_left_their_facilitator_place_is_not_asked(client):
+    user = FacilitatorEnrollmentFactory(status="left").user
+    html = profile(client, user).get(reverse("accounts:profile")).content.decode()
+    assert "Most cohorts at once" not in html
