@@ -22,7 +22,8 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.http import Http404
 
-from apps.admissions.models import AdmissionSettings, Decision, Offer, Review, Score
+from apps.admissions.models import AdmissionSettings, Decision, Offer, Review, Score, Vacancy
+from apps.cohorts.models import Placement
 from apps.courses.models import Criterion, Level
 from apps.rounds.models import ApplicationAnswer, Enrollment, Round
 from apps.rounds.selectors import rounds_led_by
@@ -255,3 +256,21 @@ def holds_place() -> Q:
     return Q(decisions__outcome=Decision.Outcome.ACCEPTED) | Q(
         offers__status=Offer.Status.CONFIRMED
     )
+
+
+def return_refusal(enrollment: Enrollment) -> str:
+    """Why a participant who left may not come back, or "" when they may: nobody returns
+    to a place they were never given, nor to one freed for the waiting list. Someone
+    placed in a cohort had a place even when it was given outside admissions."""
+    if enrollment.is_facilitator:
+        return ""
+    if Vacancy.objects.filter(freed_by=enrollment).exists():
+        return "Your place has been passed on to the waiting list, so it cannot be taken back."
+    held = (
+        Enrollment.objects.filter(pk=enrollment.pk)
+        .filter(holds_place() | Q(Exists(Placement.objects.filter(enrollment=OuterRef("pk")))))
+        .exists()
+    )
+    if not held:
+        return "You were never given a place in this round, so there is none to come back to."
+    return ""
