@@ -301,15 +301,18 @@ def offer_confirm(*, offer: Offer, by, now: datetime | None = None) -> Placement
     offer = _own_offer(offer)
     if offer.expires_at <= now:
         raise AdmissionsError("This offer has expired, so the place has gone to the next person.")
-    offer.status, offer.answered_at = Offer.Status.CONFIRMED, now
-    offer.save(update_fields=["status", "answered_at"])
-    Vacancy.objects.filter(pk=offer.vacancy_id).update(filled_at=now)
     enrollment = offer.enrollment
-    enrollments_move(
+    if not enrollments_move(
         enrollment_ids=[enrollment.pk],
         to=Enrollment.Status.ACCEPTED,
         from_statuses=frozenset({Enrollment.Status.OFFERED}),
-    )
+    ):
+        # They left the round (or were moved) while the offer was open; the next tick
+        # lapses the offer and passes the place on.
+        raise AdmissionsError("You are no longer waiting for this place, so it cannot be taken.")
+    offer.status, offer.answered_at = Offer.Status.CONFIRMED, now
+    offer.save(update_fields=["status", "answered_at"])
+    Vacancy.objects.filter(pk=offer.vacancy_id).update(filled_at=now)
     enrollment.refresh_from_db(fields=["status"])
     options = sorted(
         (option for option in cohort_options(enrollment=enrollment) if option.is_offered),

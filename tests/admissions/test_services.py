@@ -241,3 +241,18 @@ def test_an_offer_to_someone_who_left_meanwhile_passes_on_at_the_next_tick(world
 
     assert Offer.objects.get(enrollment=second).status == Offer.Status.LAPSED
     assert Offer.objects.get(enrollment=third).is_open
+
+
+def test_someone_who_left_while_offered_cannot_confirm_and_the_place_stays_open(world):
+    first, second, third = waitlist(world)
+    place_give_up(enrollment=first, by=first.user)
+    second.refresh_from_db()
+    enrollment_leave(enrollment=second)
+
+    with pytest.raises(AdmissionsError, match="no longer waiting"):
+        offer_confirm(offer=Offer.objects.get(enrollment=second), by=second.user)
+
+    second.refresh_from_db()
+    assert second.status == Enrollment.Status.LEFT
+    assert Offer.objects.get(enrollment=second).is_open
+    assert Vacancy.objects.get().filled_at is None
