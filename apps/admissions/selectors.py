@@ -22,7 +22,15 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.http import Http404
 
-from apps.admissions.models import AdmissionSettings, Decision, Offer, Review, Score, Vacancy
+from apps.admissions.models import (
+    AdmissionSettings,
+    Decision,
+    Offer,
+    Review,
+    Score,
+    Vacancy,
+    open_reviews,
+)
 from apps.cohorts.models import Placement
 from apps.courses.models import Criterion, Level
 from apps.rounds.models import ApplicationAnswer, Enrollment, Round
@@ -54,10 +62,8 @@ def rounds_to_admit(*, user) -> QuerySet[Round]:
             ),
             to_score=Count(
                 "enrollments__admission_reviews",
-                filter=Q(
-                    enrollments__admission_reviews__reviewer=user,
-                    enrollments__admission_reviews__submitted_at__isnull=True,
-                ),
+                filter=Q(enrollments__admission_reviews__reviewer=user)
+                & open_reviews("enrollments__admission_reviews__"),
                 distinct=True,
             ),
         )
@@ -118,9 +124,7 @@ def ranked_applications(*, round: Round, viewer, status: str = "") -> list[Ranke
     """
     threshold = settings_of(round).disagreement_threshold
     submitted = Q(admission_reviews__submitted_at__isnull=False)
-    mine_open = Review.objects.filter(
-        enrollment=OuterRef("pk"), reviewer=viewer, submitted_at__isnull=True
-    )
+    mine_open = Review.objects.filter(open_reviews(), enrollment=OuterRef("pk"), reviewer=viewer)
     people = (
         Enrollment.objects.filter(round=round)
         .participants()
@@ -213,7 +217,7 @@ def application_reviews(*, enrollment: Enrollment, viewer) -> ApplicationView:
         )
     )
     mine = next((r for r in reviews if r.reviewer_id == viewer.pk), None)
-    hidden = mine is not None and not mine.is_submitted
+    hidden = mine is not None and mine.is_open
     others = [r for r in reviews if r is not mine and r.is_submitted]
     chosen = {s.criterion_id: s.level_id for s in mine.scores.all()} if mine else {}
     return ApplicationView(mine, [] if hidden else others, hidden, chosen)

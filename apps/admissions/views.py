@@ -111,7 +111,7 @@ def my_reviews(request, slug):
         {
             "round": round,
             "reviews": reviews,
-            "to_do": sum(1 for review in reviews if not review.is_submitted),
+            "to_do": sum(1 for review in reviews if review.is_open),
         },
     )
 
