@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from apps.admissions import assignment
@@ -165,8 +165,10 @@ def decisions_make(*, round: Round, enrollment_ids: list[int], outcome: str, by)
     order = [pk for pk in dict.fromkeys(enrollment_ids) if pk in moved]
     start = 0
     if outcome == Decision.Outcome.WAITLISTED:
-        last = waiting_list(round=round).exclude(pk__in=moved).order_by("-position").first()
-        start = (last.position or 0) if last else 0
+        # Max skips people on the list without a position (NULL), where ordering by
+        # position descending would put them first on PostgreSQL.
+        last = waiting_list(round=round).exclude(pk__in=moved).aggregate(last=Max("position"))
+        start = last["last"] or 0
     decisions = Decision.objects.bulk_create(
         Decision(
             enrollment_id=pk,

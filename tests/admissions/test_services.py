@@ -125,6 +125,19 @@ def test_new_people_join_the_waiting_list_after_those_already_on_it(world):
     assert positions == {second.pk: 1, third.pk: 2, first.pk: 3}
 
 
+def test_someone_waitlisted_without_a_position_does_not_make_positions_repeat(world):
+    first, second, third = world.applicants
+    decide(world, [second], "waitlisted")
+    # Put on the list by hand (an admin's change), with no decision giving a position.
+    first.status = Enrollment.Status.WAITLISTED
+    first.save()
+
+    decide(world, [third], "waitlisted")
+
+    positions = dict(Decision.objects.values_list("enrollment_id", "waitlist_position"))
+    assert positions == {second.pk: 1, third.pk: 2}
+
+
 def waitlist(world):
     first, second, third = world.applicants
     decide(world, [first], "accepted")
