@@ -2,7 +2,6 @@
 applicant's own offer; each page costs a fixed number of queries however many apply."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -249,10 +248,6 @@ def own_place(*, user, slug: str) -> Enrollment:
         )
     except Enrollment.DoesNotExist:
         raise Http404("You have not applied to this round.") from None
-
-
-def has_started(round: Round, *, today: date) -> bool:
-    return today >= round.starts_on
 
 
 def holds_place() -> Q:

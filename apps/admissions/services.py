@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from apps.admissions import assignment
-from apps.admissions.models import AdmissionSettings, Decision, Offer, Review, Score, Vacancy
+from apps.admissions.models import Decision, Offer, Review, Score, Vacancy
 from apps.admissions.selectors import (
     holds_place,
     reviewer_pool,
@@ -29,11 +29,6 @@ from apps.rounds.services import enrollments_move
 
 class AdmissionsError(Exception):
     """An admissions step that cannot be done, with a message for people."""
-
-
-def admission_settings_ensure(*, round: Round) -> AdmissionSettings:
-    found, _ = AdmissionSettings.objects.get_or_create(round=round)
-    return found
 
 
 def _tell(kind: str, rows: Iterable[tuple[int, int, str]]) -> None:
