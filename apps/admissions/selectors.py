@@ -36,14 +36,6 @@ from apps.rounds.models import ApplicationAnswer, Enrollment, Round
 from apps.rounds.selectors import rounds_led_by
 
 
-def round_for_admissions(*, user, slug: str) -> Round:
-    """A round whose applications this person reviews and decides on; else 404."""
-    try:
-        return rounds_led_by(user).select_related("course").get(slug=slug)
-    except Round.DoesNotExist:
-        raise Http404("No such round.") from None
-
-
 def rounds_to_admit(*, user) -> QuerySet[Round]:
     """The rounds whose applications this person reviews, newest first, with the number
     of applications waiting for a decision and of their own reviews still to do."""
