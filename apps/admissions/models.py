@@ -55,6 +55,18 @@ class AdmissionSettings(models.Model):
         return f"Admissions of {self.round}"
 
 
+def open_reviews(path: str = "") -> Q:
+    """Reviews still to give (``path`` leads from the query's model to the review): not yet
+    submitted, of an application still waiting for a decision, since a decided one can no
+    longer be scored. ``Review.is_open`` is the same rule for one review in hand."""
+    return Q(
+        **{
+            f"{path}submitted_at__isnull": True,
+            f"{path}enrollment__status": Enrollment.Status.APPLIED,
+        }
+    )
+
+
 class Review(models.Model):
     """One reviewer's scoring of one application, assigned by the platform."""
 
@@ -88,6 +100,11 @@ class Review(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        """Still to give; see open_reviews."""
+        return not self.is_submitted and self.enrollment.status == Enrollment.Status.APPLIED
 
 
 class Score(models.Model):

@@ -2,7 +2,6 @@
 applicant's own offer; each page costs a fixed number of queries however many apply."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -22,18 +21,19 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.http import Http404
 
-from apps.admissions.models import AdmissionSettings, Decision, Offer, Review, Score
+from apps.admissions.models import (
+    AdmissionSettings,
+    Decision,
+    Offer,
+    Review,
+    Score,
+    Vacancy,
+    open_reviews,
+)
+from apps.cohorts.models import Placement
 from apps.courses.models import Criterion, Level
 from apps.rounds.models import ApplicationAnswer, Enrollment, Round
 from apps.rounds.selectors import rounds_led_by
-
-
-def round_for_admissions(*, user, slug: str) -> Round:
-    """A round whose applications this person reviews and decides on; else 404."""
-    try:
-        return rounds_led_by(user).select_related("course").get(slug=slug)
-    except Round.DoesNotExist:
-        raise Http404("No such round.") from None
 
 
 def rounds_to_admit(*, user) -> QuerySet[Round]:
@@ -53,10 +53,8 @@ def rounds_to_admit(*, user) -> QuerySet[Round]:
             ),
             to_score=Count(
                 "enrollments__admission_reviews",
-                filter=Q(
-                    enrollments__admission_reviews__reviewer=user,
-                    enrollments__admission_reviews__submitted_at__isnull=True,
-                ),
+                filter=Q(enrollments__admission_reviews__reviewer=user)
+                & open_reviews("enrollments__admission_reviews__"),
                 distinct=True,
             ),
         )
@@ -117,9 +115,7 @@ def ranked_applications(*, round: Round, viewer, status: str = "") -> list[Ranke
     """
     threshold = settings_of(round).disagreement_threshold
     submitted = Q(admission_reviews__submitted_at__isnull=False)
-    mine_open = Review.objects.filter(
-        enrollment=OuterRef("pk"), reviewer=viewer, submitted_at__isnull=True
-    )
+    mine_open = Review.objects.filter(open_reviews(), enrollment=OuterRef("pk"), reviewer=viewer)
     people = (
         Enrollment.objects.filter(round=round)
         .participants()
@@ -212,7 +208,7 @@ def application_reviews(*, enrollment: Enrollment, viewer) -> ApplicationView:
         )
     )
     mine = next((r for r in reviews if r.reviewer_id == viewer.pk), None)
-    hidden = mine is not None and not mine.is_submitted
+    hidden = mine is not None and mine.is_open
     others = [r for r in reviews if r is not mine and r.is_submitted]
     chosen = {s.criterion_id: s.level_id for s in mine.scores.all()} if mine else {}
     return ApplicationView(mine, [] if hidden else others, hidden, chosen)
@@ -246,12 +242,26 @@ def own_place(*, user, slug: str) -> Enrollment:
         raise Http404("You have not applied to this round.") from None
 
 
-def has_started(round: Round, *, today: date) -> bool:
-    return today >= round.starts_on
-
-
 def holds_place() -> Q:
     """Enrollments that were given a place: accepted by a decision, or by confirming an offer."""
     return Q(decisions__outcome=Decision.Outcome.ACCEPTED) | Q(
         offers__status=Offer.Status.CONFIRMED
     )
+
+
+def return_refusal(enrollment: Enrollment) -> str:
+    """Why a participant who left may not come back, or "" when they may: nobody returns
+    to a place they were never given, nor to one freed for the waiting list. Someone
+    placed in a cohort had a place even when it was given outside admissions."""
+    if enrollment.is_facilitator:
+        return ""
+    if Vacancy.objects.filter(freed_by=enrollment).exists():
+        return "Your place has been passed on to the waiting list, so it cannot be taken back."
+    held = (
+        Enrollment.objects.filter(pk=enrollment.pk)
+        .filter(holds_place() | Q(Exists(Placement.objects.filter(enrollment=OuterRef("pk")))))
+        .exists()
+    )
+    if not held:
+        return "You were never given a place in this round, so there is none to come back to."
+    return ""

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from apps.admissions import assignment
-from apps.admissions.models import AdmissionSettings, Decision, Offer, Review, Score, Vacancy
+from apps.admissions.models import Decision, Offer, Review, Score, Vacancy
 from apps.admissions.selectors import (
     holds_place,
     reviewer_pool,
@@ -29,11 +29,6 @@ from apps.rounds.services import enrollments_move
 
 class AdmissionsError(Exception):
     """An admissions step that cannot be done, with a message for people."""
-
-
-def admission_settings_ensure(*, round: Round) -> AdmissionSettings:
-    found, _ = AdmissionSettings.objects.get_or_create(round=round)
-    return found
 
 
 def _tell(kind: str, rows: Iterable[tuple[int, int, str]]) -> None:
@@ -165,8 +160,10 @@ def decisions_make(*, round: Round, enrollment_ids: list[int], outcome: str, by)
     order = [pk for pk in dict.fromkeys(enrollment_ids) if pk in moved]
     start = 0
     if outcome == Decision.Outcome.WAITLISTED:
-        last = waiting_list(round=round).exclude(pk__in=moved).order_by("-position").first()
-        start = (last.position or 0) if last else 0
+        # Max skips people on the list without a position (NULL), where ordering by
+        # position descending would put them first on PostgreSQL.
+        last = waiting_list(round=round).exclude(pk__in=moved).aggregate(last=Max("position"))
+        start = last["last"] or 0
     decisions = Decision.objects.bulk_create(
         Decision(
             enrollment_id=pk,
@@ -301,15 +298,18 @@ def offer_confirm(*, offer: Offer, by, now: datetime | None = None) -> Placement
     offer = _own_offer(offer)
     if offer.expires_at <= now:
         raise AdmissionsError("This offer has expired, so the place has gone to the next person.")
-    offer.status, offer.answered_at = Offer.Status.CONFIRMED, now
-    offer.save(update_fields=["status", "answered_at"])
-    Vacancy.objects.filter(pk=offer.vacancy_id).update(filled_at=now)
     enrollment = offer.enrollment
-    enrollments_move(
+    if not enrollments_move(
         enrollment_ids=[enrollment.pk],
         to=Enrollment.Status.ACCEPTED,
         from_statuses=frozenset({Enrollment.Status.OFFERED}),
-    )
+    ):
+        # They left the round (or were moved) while the offer was open; the next tick
+        # lapses the offer and passes the place on.
+        raise AdmissionsError("You are no longer waiting for this place, so it cannot be taken.")
+    offer.status, offer.answered_at = Offer.Status.CONFIRMED, now
+    offer.save(update_fields=["status", "answered_at"])
+    Vacancy.objects.filter(pk=offer.vacancy_id).update(filled_at=now)
     enrollment.refresh_from_db(fields=["status"])
     options = sorted(
         (option for option in cohort_options(enrollment=enrollment) if option.is_offered),

@@ -20,6 +20,7 @@ from apps.admissions.services import (
     review_submit,
     reviewers_assign,
 )
+from apps.feedback.selectors import round_for_lead
 from apps.rounds.models import Enrollment
 
 VERBS = {"accepted": "Accepted", "waitlisted": "Put on the waiting list", "declined": "Declined"}
@@ -41,7 +42,7 @@ def index(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def ranked(request, slug):
-    round = selectors.round_for_admissions(user=request.user, slug=slug)
+    round = round_for_lead(user=request.user, slug=slug)
     status = request.GET.get("status", "")
     if status not in Enrollment.Status.values:
         status = ""
@@ -86,7 +87,7 @@ def ranked(request, slug):
 @require_POST
 @login_required
 def assign(request, slug):
-    round = selectors.round_for_admissions(user=request.user, slug=slug)
+    round = round_for_lead(user=request.user, slug=slug)
     try:
         made = reviewers_assign(round=round)
     except AdmissionsError as error:
@@ -103,7 +104,7 @@ def assign(request, slug):
 
 @login_required
 def my_reviews(request, slug):
-    round = selectors.round_for_admissions(user=request.user, slug=slug)
+    round = round_for_lead(user=request.user, slug=slug)
     reviews = list(selectors.reviews_of(user=request.user, round=round))
     return render(
         request,
@@ -111,7 +112,7 @@ def my_reviews(request, slug):
         {
             "round": round,
             "reviews": reviews,
-            "to_do": sum(1 for review in reviews if not review.is_submitted),
+            "to_do": sum(1 for review in reviews if review.is_open),
         },
     )
 
@@ -119,7 +120,7 @@ def my_reviews(request, slug):
 @require_http_methods(["GET", "POST"])
 @login_required
 def application(request, slug, pk):
-    round = selectors.round_for_admissions(user=request.user, slug=slug)
+    round = round_for_lead(user=request.user, slug=slug)
     enrollment = selectors.application_in(round=round, pk=pk)
     reviews = selectors.application_reviews(enrollment=enrollment, viewer=request.user)
     criteria = selectors.rubric_criteria(selectors.settings_of(round).rubric)

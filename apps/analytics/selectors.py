@@ -389,10 +389,14 @@ class Load:
     staying: int = 0  # placed and still in the round
     meetings_held: int = 0
     present: int = 0  # members' presences at their own cohort's held meetings
+    # Seats at those meetings: each held meeting times the cohort's members now. Summed per
+    # cohort, since across cohorts the meetings held times the people staying would count
+    # every member at every cohort's meetings.
+    places: int = 0
     waiting: int = 0  # work handed in and not graded yet
 
     def add(self, other: "Load") -> None:
-        for name in ("placed", "staying", "meetings_held", "present", "waiting"):
+        for name in ("placed", "staying", "meetings_held", "present", "places", "waiting"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
@@ -405,8 +409,8 @@ class Load:
 
     @property
     def attendance(self) -> float | None:
-        """Presences over the places there were: each held meeting times the members now."""
-        return share(self.present, self.meetings_held * self.staying)
+        """Presences over the places there were."""
+        return share(self.present, self.places)
 
     @property
     def attendance_percent(self) -> int | None:
@@ -486,6 +490,7 @@ def teams(*, round: Round, now=None) -> Teams:
             staying=cohort.staying,
             meetings_held=held.get(cohort.pk, 0),
             present=present.get(cohort.pk, 0),
+            places=held.get(cohort.pk, 0) * cohort.staying,
             waiting=waiting.get(cohort.pk, 0),
         )
         by_pk[cohort.pk] = CohortFigures(cohort=cohort, facilitators=[], load=load)

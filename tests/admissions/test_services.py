@@ -125,6 +125,19 @@ def test_new_people_join_the_waiting_list_after_those_already_on_it(world):
     assert positions == {second.pk: 1, third.pk: 2, first.pk: 3}
 
 
+def test_someone_waitlisted_without_a_position_does_not_make_positions_repeat(world):
+    first, second, third = world.applicants
+    decide(world, [second], "waitlisted")
+    # Put on the list by hand (an admin's change), with no decision giving a position.
+    first.status = Enrollment.Status.WAITLISTED
+    first.save()
+
+    decide(world, [third], "waitlisted")
+
+    positions = dict(Decision.objects.values_list("enrollment_id", "waitlist_position"))
+    assert positions == {second.pk: 1, third.pk: 2}
+
+
 def waitlist(world):
     first, second, third = world.applicants
     decide(world, [first], "accepted")
@@ -241,3 +254,18 @@ def test_an_offer_to_someone_who_left_meanwhile_passes_on_at_the_next_tick(world
 
     assert Offer.objects.get(enrollment=second).status == Offer.Status.LAPSED
     assert Offer.objects.get(enrollment=third).is_open
+
+
+def test_someone_who_left_while_offered_cannot_confirm_and_the_place_stays_open(world):
+    first, second, third = waitlist(world)
+    place_give_up(enrollment=first, by=first.user)
+    second.refresh_from_db()
+    enrollment_leave(enrollment=second)
+
+    with pytest.raises(AdmissionsError, match="no longer waiting"):
+        offer_confirm(offer=Offer.objects.get(enrollment=second), by=second.user)
+
+    second.refresh_from_db()
+    assert second.status == Enrollment.Status.LEFT
+    assert Offer.objects.get(enrollment=second).is_open
+    assert Vacancy.objects.get().filled_at is None

@@ -127,6 +127,36 @@ def test_a_score_missing_a_criterion_is_named_and_the_chosen_levels_stay(client,
     assert not Review.objects.filter(submitted_at__isnull=False).exists()
 
 
+def test_once_an_application_is_decided_a_reviewer_who_never_scored_it_sees_the_others(
+    client, world
+):
+    reviewers_assign(round=world.round)
+    application = world.applicants[0]
+    Review.objects.filter(enrollment=application, reviewer=world.staff).update(
+        points=6, comment="Brilliant", submitted_at=timezone.now()
+    )
+    for other in world.applicants[1:]:
+        Review.objects.filter(enrollment=other, reviewer=world.lead).update(
+            points=3, submitted_at=timezone.now()
+        )
+    decisions_make(
+        round=world.round, enrollment_ids=[application.pk], outcome="accepted", by=world.staff
+    )
+    log_in(client, world.lead)
+
+    page = client.get(
+        reverse("admissions:application", args=[world.round.slug, application.pk])
+    ).content.decode()
+    ranked = client.get(reverse("admissions:round", args=[world.round.slug])).content.decode()
+    index = client.get(reverse("admissions:index")).content.decode()
+    mine = client.get(reverse("admissions:reviews", args=[world.round.slug])).content.decode()
+
+    assert "Sam Staff: 6 points" in page and "You see the other reviewers" not in page
+    assert "Score yours first" not in ranked and "6.0" in ranked
+    assert "for you to score" not in index
+    assert "still to score" not in mine and "Decided before you scored it" in mine
+
+
 def test_the_ranked_list_shows_mean_and_spread_and_flags_disagreement(client, world):
     reviewers_assign(round=world.round)
     first = world.applicants[0]

@@ -119,6 +119,8 @@ def test_a_facilitator_of_two_cohorts_carries_both(world):
 
     assert [c.name for c in rows["Fay"].cohorts] == ["Cohort A", "Cohort B"]
     assert (rows["Fay"].load.placed, rows["Fay"].load.staying) == (5, 4)
+    # 3 of 9 seats in A and 2 of 3 in B: 5 of 12, not 5 of (3 + 3) meetings times 4 people.
+    assert (rows["Fay"].load.present, rows["Fay"].load.attendance_percent) == (5, 42)
 
 
 def test_notes_are_the_comments_and_resource_notes_people_wrote(world):
