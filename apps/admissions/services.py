@@ -279,8 +279,10 @@ def waitlist_advance(*, now: datetime | None = None, round: Round | None = None)
 
 
 def _own_offer(offer: Offer) -> Offer:
+    # Only the offer's own row is locked: the joined vacancy, person and round stay free
+    # for decisions and reviewer assignment on the same round meanwhile.
     offer = (
-        Offer.objects.select_for_update()
+        Offer.objects.select_for_update(of=("self",))
         .select_related("vacancy", "enrollment__round")
         .get(pk=offer.pk)
     )
