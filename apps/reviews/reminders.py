@@ -20,9 +20,8 @@ planner finds. The planner also catches what no service announces, such as an
 author's last unfinished review being handed to someone else.
 """
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections import defaultdict
+from datetime import timedelta
 
 from django.urls import reverse
 
@@ -30,11 +29,8 @@ from apps.courses.models import Exercise
 from apps.reminders.registry import MAX_LEAD, PARTICIPANT, Kind, Outcome, Planned, register
 from apps.reviews.models import PeerReviewSettings, ReviewAssignment
 from apps.reviews.selectors.pools import SETTLE_FOR
-from apps.reviews.selectors.received import Release, release_for
-from apps.reviews.selectors.schedule import pool_due_dates
-from apps.reviews.selectors.sheet import settings_of
+from apps.reviews.selectors.received import readable_reviews
 from apps.rounds.models import Enrollment, RoundUnit
-from apps.submissions.models import Submission
 
 _STAMP = "%Y%m%d%H%M"
 
@@ -155,48 +151,6 @@ def check_review_assigned(reminders, now):
 
 
 # Reviews released, told at once ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Readable:
-    """What the author of one submission may read of its reviews at a given moment."""
-
-    submission: Submission
-    release: Release
-    count: int  # reviews submitted and not hidden, shown once released
-    reviews_due_at: datetime | None
-
-
-def readable_reviews(submission_ids, *, at: datetime) -> dict[int, Readable]:
-    """For each submission, what its author may read of its reviews at `at`. Four queries."""
-    submissions = Submission.objects.select_related(
-        "enrollment", "exercise__unit", "exercise__peer_review"
-    ).in_bulk(submission_ids)
-    count = Counter(
-        ReviewAssignment.objects.filter(
-            submission__in=submissions, status=ReviewAssignment.Status.DONE
-        ).values_list("submission_id", flat=True)
-    )
-    own = defaultdict(list)
-    for reviewer_id, exercise_id, status in ReviewAssignment.objects.filter(
-        reviewer__in={s.enrollment_id for s in submissions.values()}
-    ).values_list("reviewer_id", "submission__exercise_id", "status"):
-        own[(reviewer_id, exercise_id)].append(status)
-    due = pool_due_dates(
-        (s.enrollment.round_id, s.exercise.unit_id, settings_of(s.exercise))
-        for s in submissions.values()
-    )
-    found = {}
-    for pk, submission in submissions.items():
-        reviews_due_at = due.get((submission.enrollment.round_id, submission.exercise_id))
-        release = release_for(
-            settings=settings_of(submission.exercise),
-            own_statuses=own[(submission.enrollment_id, submission.exercise_id)],
-            reviews_due_at=reviews_due_at,
-            now=at,
-        )
-        found[pk] = Readable(submission, release, count[pk], reviews_due_at)
-    return found
 
 
 def plan_reviews_released(window, hours):

@@ -21,9 +21,9 @@ from apps.reminders.registry import Planned
 from apps.reminders.services import reminders_schedule_many
 from apps.reviews import allocation
 from apps.reviews.models import PeerReviewSettings, Review, ReviewAssignment
-from apps.reviews.reminders import readable_reviews
 from apps.reviews.selectors.moderation import hand_over_candidates
 from apps.reviews.selectors.pools import pool_state
+from apps.reviews.selectors.received import readable_reviews
 from apps.reviews.selectors.schedule import review_due_at
 from apps.rounds.models import Enrollment, Round
 from apps.submissions.models import Submission
