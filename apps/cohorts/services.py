@@ -666,7 +666,11 @@ def switch_decide(*, switch: Switch, approve: bool, by: User | None) -> Switch:
 @transaction.atomic
 def switch_withdraw(*, switch: Switch, by: User) -> Switch:
     """The participant takes back a request still waiting, or a visit still to come."""
-    switch = Switch.objects.select_for_update().select_related("meeting").get(pk=switch.pk)
+    # Lock the request's row only: PostgreSQL refuses to lock the outer-joined meeting,
+    # which a request for good does not have.
+    switch = (
+        Switch.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=switch.pk)
+    )
     if by.pk != switch.enrollment.user_id:
         raise CohortError("Only the participant can withdraw their request.")
     visit_ahead = (

@@ -3,7 +3,7 @@ switch keeps, approval and its 48-hour escalation, and what follows the person."
 
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -32,7 +32,12 @@ from tests.cohorts.test_services import (
     published_cohort,
     scheduled_round,
 )
-from tests.factories import PASSWORD, FacilitatorEnrollmentFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    FacilitatorEnrollmentFactory,
+    PlacementFactory,
+    UserFactory,
+)
 from tests.reminders.support import skip_unless_postgresql
 
 pytestmark = pytest.mark.django_db
@@ -342,6 +347,63 @@ def test_a_request_unanswered_for_48_hours_goes_to_the_lead_facilitators_and_adm
     }
     switch_decide(switch=switch, approve=False, by=None)
     assert planned_at(BEFORE_ROUND + timedelta(hours=47)) == set()
+
+
+# Withdrawing -------------------------------------------------------------------------
+
+
+def withdraw(client, switch):
+    return client.post(reverse("cohorts:switch_withdraw", args=[switch.pk]))
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_a_participant_withdraws_a_waiting_request_and_is_back_on_the_switch_page(client):
+    home, away = two_cohorts(approval=True)
+    me = me_in(home)
+    switch = switch_request(enrollment=me, to=away, by=me.user)
+
+    response = withdraw(log_in(client, me.user), switch)
+
+    assert response.status_code == 302
+    assert response.url == reverse("cohorts:switch") + f"?placement={me.placement.pk}"
+    switch.refresh_from_db()
+    assert switch.status == Switch.Status.WITHDRAWN
+    assert Placement.objects.get(enrollment=me).cohort == home
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_a_participant_withdraws_a_visit_still_to_come(client):
+    home, away = two_cohorts()
+    me = me_in(home)
+    visit = switch_request(enrollment=me, to=away, meeting=first_meeting(away), by=me.user)
+
+    assert withdraw(log_in(client, me.user), visit).status_code == 302
+    visit.refresh_from_db()
+    assert visit.status == Switch.Status.WITHDRAWN
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_a_request_in_an_earlier_round_is_withdrawn_while_the_person_is_in_a_later_one(client):
+    home, away = two_cohorts(approval=True)
+    me = me_in(home)
+    switch = switch_request(enrollment=me, to=away, by=me.user)
+    later = published_cohort(round=scheduled_round(starts_on=date(2027, 9, 6)), members=0)
+    PlacementFactory(cohort=later, enrollment__user=me.user, enrollment__status="active")
+
+    assert withdraw(log_in(client, me.user), switch).status_code == 302
+    switch.refresh_from_db()
+    assert switch.status == Switch.Status.WITHDRAWN
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_withdrawing_another_participants_request_is_a_404(client):
+    home, away = two_cohorts(approval=True)
+    me, other = member_enrollments(home)
+    switch = switch_request(enrollment=other, to=away, by=other.user)
+
+    assert withdraw(log_in(client, me.user), switch).status_code == 404
+    switch.refresh_from_db()
+    assert switch.is_pending
 
 
 # Two people, one last place ----------------------------------------------------------
