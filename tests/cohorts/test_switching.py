@@ -14,7 +14,12 @@ from icalendar import Calendar
 from apps.cohorts import services
 from apps.cohorts.models import Change, Placement, Switch
 from apps.cohorts.reminders import plan_meeting_tomorrow, plan_switch_overdue
-from apps.cohorts.selectors import attendance_sheet, own_placement, switch_options
+from apps.cohorts.selectors import (
+    attendance_sheet,
+    meeting_people,
+    own_placement,
+    switch_options,
+)
 from apps.cohorts.services import (
     CohortError,
     attendance_record,
@@ -220,6 +225,33 @@ def test_a_switch_for_good_moves_the_placement_and_is_kept_in_both_histories(cli
         lead = cohort.facilitators.get().user
         page = log_in(client, lead).get(cohort.get_absolute_url()).content.decode()
         assert "Switched cohort" in page and "New job" in page
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_a_facilitator_moving_someone_calls_off_their_visits_to_come(client):
+    home, away = two_cohorts()
+    me = me_in(home)
+    host_meeting = first_meeting(away)
+    visit = switch_request(enrollment=me, to=away, meeting=host_meeting, by=me.user)
+    wednesday = published_cohort(
+        round=home.round,
+        members=0,
+        name="Wednesday wrens",
+        weekday=2,
+        slot_start=2 * 1440 + 19 * 60,
+    )
+
+    services.cohort_move_participant(enrollment=me, to=wednesday, by=home.facilitators.get().user)
+
+    visit.refresh_from_db()
+    assert visit.status == Switch.Status.WITHDRAWN
+    assert me.user not in meeting_people(meeting=host_meeting)
+    feed = Calendar.from_ical(
+        client.get(calendar_feed_ensure(user=me.user).get_absolute_url()).content
+    )
+    uids = {str(e["UID"]).split("@")[0] for e in feed.events}
+    assert f"meeting-{host_meeting.pk}" not in uids
+    assert f"meeting-{first_meeting(wednesday).pk}" in uids
 
 
 # The rules ---------------------------------------------------------------------------
