@@ -421,21 +421,29 @@ def switch_answer(request, pk):
     """The joined cohort's facilitators, or the round's lead facilitators, answer a request."""
     switch = selectors.switch_for_decider(user=request.user, pk=pk)
     error = None
+    status = 200
     if request.method == "POST" and switch.is_pending:
-        approve = request.POST.get("decision") == "approve"
-        try:
-            switch_decide(switch=switch, approve=approve, by=request.user)
-        except CohortError as exc:
-            error = str(exc)
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "decline"):
+            # Only a form that did not come from this page gets here; guessing could
+            # answer a request the wrong way.
+            error, status = "Choose approve or decline to answer the request.", 400
         else:
-            verb = "approved" if approve else "declined"
-            messages.success(request, f"{switch.enrollment.user.name}'s request is {verb}.")
-            return redirect("cohorts:switch_requests")
+            approve = decision == "approve"
+            try:
+                switch_decide(switch=switch, approve=approve, by=request.user)
+            except CohortError as exc:
+                error = str(exc)
+            else:
+                verb = "approved" if approve else "declined"
+                messages.success(request, f"{switch.enrollment.user.name}'s request is {verb}.")
+                return redirect("cohorts:switch_requests")
     taken = selectors.seats_taken(cohort=switch.to_cohort, meeting=switch.meeting)
     return render(
         request,
         "cohorts/switch_answer.html",
         {"switch": switch, "taken": taken, "error": error},
+        status=status,
     )
 
 

@@ -360,6 +360,25 @@ def test_a_lead_facilitator_answers_requests_in_their_round_and_no_other(client)
     assert log_in(client, lead_here.user).get(away.get_absolute_url()).status_code == 404
 
 
+@pytest.mark.parametrize("posted", [{}, {"decision": ""}, {"decision": "maybe"}])
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_an_answer_that_is_neither_approve_nor_decline_is_refused_and_changes_nothing(
+    client, posted
+):
+    home, away = two_cohorts(approval=True)
+    me = me_in(home)
+    switch = switch_request(enrollment=me, to=away, by=me.user)
+    host = away.facilitators.get().user
+
+    response = log_in(client, host).post(reverse("cohorts:switch_decide", args=[switch.pk]), posted)
+
+    assert response.status_code == 400
+    assert "Choose approve or decline" in response.content.decode()
+    switch.refresh_from_db()
+    assert switch.is_pending
+    assert not Reminder.objects.filter(kind="switch_answered").exists()
+
+
 def test_a_request_unanswered_for_48_hours_goes_to_the_lead_facilitators_and_admins():
     with time_machine.travel(BEFORE_ROUND, tick=False):
         home, away = two_cohorts(approval=True)
