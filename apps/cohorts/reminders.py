@@ -240,13 +240,20 @@ def check_attendance_missing(reminders, now):
 # A meeting changed ------------------------------------------------------------------
 
 
+MEETING_CHANGES = (Change.Kind.MOVE, Change.Kind.CANCEL, Change.Kind.COVER)
+
+
 def check_meeting_changed(reminders, now):
     """Sent while the change is the meeting's latest and the person is still due at it."""
     meetings = Meeting.objects.select_related("cohort__round", "unit", "substitute__user").in_bulk(
         [_meeting_id(r) for r in reminders]
     )
     latest = {}
-    for change in Change.objects.filter(meeting_id__in=meetings).order_by("created_at", "pk"):
+    # Only changes to the meeting itself: a visit is recorded against the meeting too, and
+    # its reason is the visitor's own business, not news for the members.
+    for change in Change.objects.filter(meeting_id__in=meetings, kind__in=MEETING_CHANGES).order_by(
+        "created_at", "pk"
+    ):
         latest[change.meeting_id] = change
     # One read per meeting changed, not per person: a batch holds few meetings.
     due = {pk: {u.pk for u in meeting_people(meeting=m)} for pk, m in meetings.items()}

@@ -810,7 +810,10 @@ def pending_switches_for(*, user) -> QuerySet[Switch]:
         Switch.objects.filter(
             status=Switch.Status.PENDING, to_cohort__in=cohorts_answerable_by(user)
         )
-        .select_related("enrollment__user", "from_cohort", "to_cohort__round", "meeting__unit")
+        # The page names each request's round, whose name includes its course.
+        .select_related(
+            "enrollment__user", "from_cohort", "to_cohort__round__course", "meeting__unit"
+        )
         .order_by("requested_at")
     )
 

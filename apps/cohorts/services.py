@@ -221,6 +221,8 @@ def cohort_move_participant(
     placement, _ = Placement.objects.update_or_create(
         enrollment=enrollment, defaults={"cohort": to}
     )
+    # Visits planned from the old cohort no longer make sense from the new one.
+    _visits_ahead_withdraw(enrollment)
     # Excused-in-advance notes for the old cohort's meetings no longer apply;
     # what was recorded for meetings already held stays as history.
     Attendance.objects.filter(enrollment=enrollment, meeting__starts_at__gt=timezone.now()).exclude(
@@ -239,6 +241,15 @@ def cohort_move_participant(
         by.pk if by else None,
     )
     return placement
+
+
+def _visits_ahead_withdraw(enrollment: Enrollment) -> None:
+    """Call off the person's one-meeting visits still to come."""
+    Switch.objects.filter(
+        enrollment=enrollment,
+        status=Switch.Status.APPROVED,
+        meeting__starts_at__gt=timezone.now(),
+    ).update(status=Switch.Status.WITHDRAWN)
 
 
 @transaction.atomic
@@ -548,12 +559,6 @@ def _switch_apply(switch: Switch, *, by: User | None) -> Switch:
         cohort_move_participant(
             enrollment=enrollment, to=switch.to_cohort, by=by, allow_unavailable=True
         )
-        # Visits planned from the old cohort no longer make sense from the new one.
-        Switch.objects.filter(
-            enrollment=enrollment,
-            status=Switch.Status.APPROVED,
-            meeting__starts_at__gt=timezone.now(),
-        ).exclude(pk=switch.pk).update(status=Switch.Status.WITHDRAWN)
         kind = Change.Kind.SWITCH
     else:
         kind = Change.Kind.VISIT
@@ -666,7 +671,11 @@ def switch_decide(*, switch: Switch, approve: bool, by: User | None) -> Switch:
 @transaction.atomic
 def switch_withdraw(*, switch: Switch, by: User) -> Switch:
     """The participant takes back a request still waiting, or a visit still to come."""
-    switch = Switch.objects.select_for_update().select_related("meeting").get(pk=switch.pk)
+    # Lock the request's row only: PostgreSQL refuses to lock the outer-joined meeting,
+    # which a request for good does not have.
+    switch = (
+        Switch.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=switch.pk)
+    )
     if by.pk != switch.enrollment.user_id:
         raise CohortError("Only the participant can withdraw their request.")
     visit_ahead = (
@@ -741,9 +750,7 @@ def _step_out(enrollment: Enrollment) -> None:
     Switch.objects.filter(enrollment=enrollment, status=Switch.Status.PENDING).update(
         status=Switch.Status.WITHDRAWN
     )
-    Switch.objects.filter(
-        enrollment=enrollment, status=Switch.Status.APPROVED, meeting__starts_at__gt=now
-    ).update(status=Switch.Status.WITHDRAWN)
+    _visits_ahead_withdraw(enrollment)
     Attendance.objects.filter(enrollment=enrollment, meeting__starts_at__gt=now).delete()
 
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -21,6 +21,7 @@ from apps.cohorts.forms import (
     RoundFilterForm,
     SwitchForm,
 )
+from apps.cohorts.models import Switch
 from apps.cohorts.services import (
     CohortError,
     UnavailableSlotError,
@@ -386,19 +387,21 @@ def switch(request):
 @require_POST
 @login_required
 def switch_withdraw_view(request, pk):
-    placement = selectors.own_placement(user=request.user)
-    switch = next(
-        (s for s in selectors.switches_of(enrollment=placement.enrollment) if s.pk == pk), None
+    # Any of the person's own requests, in whichever round: the service says whether
+    # it can still be withdrawn.
+    switch = get_object_or_404(
+        Switch.objects.select_related("enrollment__placement"), pk=pk, enrollment__user=request.user
     )
-    if switch is None:
-        raise Http404("No such request of yours.")
     try:
         switch_withdraw(switch=switch, by=request.user)
     except CohortError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "Withdrawn.")
-    return redirect("cohorts:switch")
+    placement = getattr(switch.enrollment, "placement", None)
+    if placement is None:
+        return redirect("cohorts:mine")
+    return redirect(reverse("cohorts:switch") + f"?placement={placement.pk}")
 
 
 @login_required
@@ -418,21 +421,29 @@ def switch_answer(request, pk):
     """The joined cohort's facilitators, or the round's lead facilitators, answer a request."""
     switch = selectors.switch_for_decider(user=request.user, pk=pk)
     error = None
+    status = 200
     if request.method == "POST" and switch.is_pending:
-        approve = request.POST.get("decision") == "approve"
-        try:
-            switch_decide(switch=switch, approve=approve, by=request.user)
-        except CohortError as exc:
-            error = str(exc)
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "decline"):
+            # Only a form that did not come from this page gets here; guessing could
+            # answer a request the wrong way.
+            error, status = "Choose approve or decline to answer the request.", 400
         else:
-            verb = "approved" if approve else "declined"
-            messages.success(request, f"{switch.enrollment.user.name}'s request is {verb}.")
-            return redirect("cohorts:switch_requests")
+            approve = decision == "approve"
+            try:
+                switch_decide(switch=switch, approve=approve, by=request.user)
+            except CohortError as exc:
+                error = str(exc)
+            else:
+                verb = "approved" if approve else "declined"
+                messages.success(request, f"{switch.enrollment.user.name}'s request is {verb}.")
+                return redirect("cohorts:switch_requests")
     taken = selectors.seats_taken(cohort=switch.to_cohort, meeting=switch.meeting)
     return render(
         request,
         "cohorts/switch_answer.html",
         {"switch": switch, "taken": taken, "error": error},
+        status=status,
     )
 
 

@@ -162,13 +162,3 @@ def application_questions(*, round: Round) -> list:
 def application_answers(*, enrollment: Enrollment) -> dict[int, str]:
     """What the applicant answered, by question id."""
     return dict(enrollment.answers.values_list("question_id", "text"))
-
-
-def own_application(*, user, round: Round) -> Enrollment | None:
-    """The person's own participant application to the round, if they made one."""
-    return (
-        Enrollment.objects.participants()
-        .select_related("round__course")
-        .filter(user=user, round=round)
-        .first()
-    )

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -18,9 +19,11 @@ from apps.cohorts.services import (
     meeting_cancel,
     meeting_cover,
     meeting_move,
+    switch_request,
 )
 from apps.reminders.models import Reminder
 from apps.reminders.registry import Window
+from apps.reminders.services import reminders_send_batch
 from apps.rounds.models import Enrollment
 from tests.cohorts.test_services import (
     BEFORE_ROUND,
@@ -29,6 +32,7 @@ from tests.cohorts.test_services import (
     published_cohort,
     utc,
 )
+from tests.cohorts.test_switching import two_cohorts
 from tests.factories import PASSWORD, FacilitatorEnrollmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +196,37 @@ def test_the_check_reads_a_meeting_in_summer_time_as_the_local_time_people_gave(
     assert all(a.could_before for a in absent if a.enrollment.pk == member.pk)
     half_an_hour_later = move_check(meeting=late_meeting, starts_at=utc(2027, 3, 30, 18, 30))
     assert member.pk not in {a.enrollment.pk for a in half_an_hour_later}
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_the_members_email_about_a_move_tells_its_reason_and_never_a_later_visitors():
+    home, away = two_cohorts()
+    meeting = first_meeting(away)
+    before = meeting.starts_at
+    meeting_move(
+        meeting=meeting,
+        starts_at=before + timedelta(hours=1),
+        by=lead_of(away),
+        reason="The room is booked",
+    )
+    visitor = member_enrollments(home)[0]
+    switch_request(
+        enrollment=visitor,
+        to=away,
+        meeting=meeting,
+        reason="My therapy appointment",
+        by=visitor.user,
+    )
+
+    reminders_send_batch()
+
+    members = {e.user.email for e in member_enrollments(away)}
+    told = [m for m in mail.outbox if any(f"<{address}>" in m.to[0] for address in members)]
+    assert len(told) == 2
+    for email in told:
+        assert "Why: The room is booked" in email.body
+        assert "moved from" in email.body
+        assert "therapy" not in email.body
 
 
 # Cancelling --------------------------------------------------------------------------

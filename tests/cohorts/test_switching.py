@@ -3,7 +3,7 @@ switch keeps, approval and its 48-hour escalation, and what follows the person."
 
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -14,7 +14,12 @@ from icalendar import Calendar
 from apps.cohorts import services
 from apps.cohorts.models import Change, Placement, Switch
 from apps.cohorts.reminders import plan_meeting_tomorrow, plan_switch_overdue
-from apps.cohorts.selectors import attendance_sheet, own_placement, switch_options
+from apps.cohorts.selectors import (
+    attendance_sheet,
+    meeting_people,
+    own_placement,
+    switch_options,
+)
 from apps.cohorts.services import (
     CohortError,
     attendance_record,
@@ -32,7 +37,12 @@ from tests.cohorts.test_services import (
     published_cohort,
     scheduled_round,
 )
-from tests.factories import PASSWORD, FacilitatorEnrollmentFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    FacilitatorEnrollmentFactory,
+    PlacementFactory,
+    UserFactory,
+)
 from tests.reminders.support import skip_unless_postgresql
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +227,33 @@ def test_a_switch_for_good_moves_the_placement_and_is_kept_in_both_histories(cli
         assert "Switched cohort" in page and "New job" in page
 
 
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_a_facilitator_moving_someone_calls_off_their_visits_to_come(client):
+    home, away = two_cohorts()
+    me = me_in(home)
+    host_meeting = first_meeting(away)
+    visit = switch_request(enrollment=me, to=away, meeting=host_meeting, by=me.user)
+    wednesday = published_cohort(
+        round=home.round,
+        members=0,
+        name="Wednesday wrens",
+        weekday=2,
+        slot_start=2 * 1440 + 19 * 60,
+    )
+
+    services.cohort_move_participant(enrollment=me, to=wednesday, by=home.facilitators.get().user)
+
+    visit.refresh_from_db()
+    assert visit.status == Switch.Status.WITHDRAWN
+    assert me.user not in meeting_people(meeting=host_meeting)
+    feed = Calendar.from_ical(
+        client.get(calendar_feed_ensure(user=me.user).get_absolute_url()).content
+    )
+    uids = {str(e["UID"]).split("@")[0] for e in feed.events}
+    assert f"meeting-{host_meeting.pk}" not in uids
+    assert f"meeting-{first_meeting(wednesday).pk}" in uids
+
+
 # The rules ---------------------------------------------------------------------------
 
 
@@ -323,6 +360,25 @@ def test_a_lead_facilitator_answers_requests_in_their_round_and_no_other(client)
     assert log_in(client, lead_here.user).get(away.get_absolute_url()).status_code == 404
 
 
+@pytest.mark.parametrize("posted", [{}, {"decision": ""}, {"decision": "maybe"}])
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_an_answer_that_is_neither_approve_nor_decline_is_refused_and_changes_nothing(
+    client, posted
+):
+    home, away = two_cohorts(approval=True)
+    me = me_in(home)
+    switch = switch_request(enrollment=me, to=away, by=me.user)
+    host = away.facilitators.get().user
+
+    response = log_in(client, host).post(reverse("cohorts:switch_decide", args=[switch.pk]), posted)
+
+    assert response.status_code == 400
+    assert "Choose approve or decline" in response.content.decode()
+    switch.refresh_from_db()
+    assert switch.is_pending
+    assert not Reminder.objects.filter(kind="switch_answered").exists()
+
+
 def test_a_request_unanswered_for_48_hours_goes_to_the_lead_facilitators_and_admins():
     with time_machine.travel(BEFORE_ROUND, tick=False):
         home, away = two_cohorts(approval=True)
@@ -342,6 +398,63 @@ def test_a_request_unanswered_for_48_hours_goes_to_the_lead_facilitators_and_adm
     }
     switch_decide(switch=switch, approve=False, by=None)
     assert planned_at(BEFORE_ROUND + timedelta(hours=47)) == set()
+
+
+# Withdrawing -------------------------------------------------------------------------
+
+
+def withdraw(client, switch):
+    return client.post(reverse("cohorts:switch_withdraw", args=[switch.pk]))
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_a_participant_withdraws_a_waiting_request_and_is_back_on_the_switch_page(client):
+    home, away = two_cohorts(approval=True)
+    me = me_in(home)
+    switch = switch_request(enrollment=me, to=away, by=me.user)
+
+    response = withdraw(log_in(client, me.user), switch)
+
+    assert response.status_code == 302
+    assert response.url == reverse("cohorts:switch") + f"?placement={me.placement.pk}"
+    switch.refresh_from_db()
+    assert switch.status == Switch.Status.WITHDRAWN
+    assert Placement.objects.get(enrollment=me).cohort == home
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_a_participant_withdraws_a_visit_still_to_come(client):
+    home, away = two_cohorts()
+    me = me_in(home)
+    visit = switch_request(enrollment=me, to=away, meeting=first_meeting(away), by=me.user)
+
+    assert withdraw(log_in(client, me.user), visit).status_code == 302
+    visit.refresh_from_db()
+    assert visit.status == Switch.Status.WITHDRAWN
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_a_request_in_an_earlier_round_is_withdrawn_while_the_person_is_in_a_later_one(client):
+    home, away = two_cohorts(approval=True)
+    me = me_in(home)
+    switch = switch_request(enrollment=me, to=away, by=me.user)
+    later = published_cohort(round=scheduled_round(starts_on=date(2027, 9, 6)), members=0)
+    PlacementFactory(cohort=later, enrollment__user=me.user, enrollment__status="active")
+
+    assert withdraw(log_in(client, me.user), switch).status_code == 302
+    switch.refresh_from_db()
+    assert switch.status == Switch.Status.WITHDRAWN
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_withdrawing_another_participants_request_is_a_404(client):
+    home, away = two_cohorts(approval=True)
+    me, other = member_enrollments(home)
+    switch = switch_request(enrollment=other, to=away, by=other.user)
+
+    assert withdraw(log_in(client, me.user), switch).status_code == 404
+    switch.refresh_from_db()
+    assert switch.is_pending
 
 
 # Two people, one last place ----------------------------------------------------------
