@@ -6,6 +6,6 @@ class AdmissionsConfig(AppConfig):
 
     def ready(self):
         from apps.admissions.selectors import return_refusal
-        from apps.rounds.services import return_check_register
+        from apps.rounds.selectors import return_check_register
 
         return_check_register(return_refusal)

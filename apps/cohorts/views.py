@@ -41,7 +41,7 @@ from apps.cohorts.services import (
     switch_withdraw,
 )
 from apps.rounds.models import Enrollment
-from apps.rounds.selectors import next_round_of, round_is_over
+from apps.rounds.selectors import next_round_of, return_refusal
 from apps.rounds.services import MAY_LEAVE
 
 COHORTS_PER_PAGE = 25
@@ -498,7 +498,8 @@ def leave(request, slug):
         "back_into": back_into,
         "not_back_into": [o for o in options if o not in back_into],
         "next_round": next_round_of(enrollment.round),
-        "is_over": round_is_over(enrollment.round),
+        # Said instead of offering a way back that would be refused.
+        "refusal": return_refusal(enrollment) if is_left else "",
         "error": error,
     }
     return render(request, "cohorts/leave.html", context)

@@ -1,5 +1,6 @@
 """Reads for the round pages, shaped so each page costs a fixed number of queries."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
@@ -143,6 +144,28 @@ def round_is_over(round: Round, *, today=None) -> bool:
     last = round.schedule.order_by("-week_starts_on").values_list("week_starts_on", flat=True)
     last = last.first()
     return last is not None and (today or timezone.now().date()) >= last + timedelta(days=7)
+
+
+# Leaving keeps no trace of the status left from, so whether someone had a place to come
+# back to is known only to the apps that hand places out (admissions). They add a check
+# here from their AppConfig.ready(): given the enrollment, it returns why that person may
+# not come back, or "" when it has no objection.
+_RETURN_CHECKS: list[Callable[[Enrollment], str]] = []
+
+
+def return_check_register(check: Callable[[Enrollment], str]) -> None:
+    if check not in _RETURN_CHECKS:
+        _RETURN_CHECKS.append(check)
+
+
+def return_refusal(enrollment: Enrollment) -> str:
+    """Why a person who left may not come back now, or "" when they may."""
+    if round_is_over(enrollment.round):
+        return "This round is over, so there is no coming back to it."
+    for check in _RETURN_CHECKS:
+        if refusal := check(enrollment):
+            return refusal
+    return ""
 
 
 def next_round_of(round: Round) -> Round | None:

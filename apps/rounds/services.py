@@ -1,6 +1,6 @@
 """Writes to rounds: schedules, applications, enrollment status, availability and imports."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -21,7 +21,7 @@ from apps.rounds.models import (
     Round,
     RoundUnit,
 )
-from apps.rounds.selectors import next_round_of, round_is_over
+from apps.rounds.selectors import next_round_of, return_refusal
 
 # Statuses in which a person may still say when they can meet.
 AVAILABILITY_EDITABLE = Enrollment.AWAITING_DECISION | Enrollment.ELIGIBLE
@@ -284,27 +284,12 @@ def enrollment_leave(*, enrollment: Enrollment) -> Enrollment:
     return _set_status(enrollment, Enrollment.Status.LEFT)
 
 
-# Leaving keeps no trace of the status left from, so whether someone had a place to come
-# back to is known only to the apps that hand places out (admissions). They add a check
-# here from their AppConfig.ready(): given the enrollment, it returns why that person may
-# not come back, or "" when it has no objection.
-_RETURN_CHECKS: list[Callable[[Enrollment], str]] = []
-
-
-def return_check_register(check: Callable[[Enrollment], str]) -> None:
-    if check not in _RETURN_CHECKS:
-        _RETURN_CHECKS.append(check)
-
-
 def enrollment_return(*, enrollment: Enrollment, placed: bool) -> Enrollment:
     """Someone who left comes back: active when they have a cohort, accepted otherwise."""
     if enrollment.status != Enrollment.Status.LEFT:
         raise RoundError("Only someone who has left the round can come back to it.")
-    if round_is_over(enrollment.round):
-        raise RoundError("This round is over, so there is no coming back to it.")
-    for check in _RETURN_CHECKS:
-        if refusal := check(enrollment):
-            raise RoundError(refusal)
+    if refusal := return_refusal(enrollment):
+        raise RoundError(refusal)
     return _set_status(
         enrollment, Enrollment.Status.ACTIVE if placed else Enrollment.Status.ACCEPTED
     )

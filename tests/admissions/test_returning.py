@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from apps.admissions.services import decisions_make, place_give_up
 from apps.rounds.models import Enrollment
@@ -65,3 +66,18 @@ def test_an_accepted_participant_who_left_mid_round_may_still_come_back(world):
 
     first.refresh_from_db()
     assert first.status == Enrollment.Status.ACCEPTED
+
+
+def test_the_leave_page_says_why_instead_of_offering_a_way_back_that_would_be_refused(
+    client, world
+):
+    first = world.applicants[0]
+    decide(world, [first], "waitlisted")
+    first.refresh_from_db()
+    enrollment_leave(enrollment=first)
+    client.force_login(first.user)
+
+    page = client.get(reverse("cohorts:leave", args=[world.round.slug])).content.decode()
+
+    assert "never given a place" in page
+    assert 'value="return"' not in page
