@@ -697,18 +697,19 @@ def switch_withdraw(*, switch: Switch, by: User) -> Switch:
 def participant_place_late(
     *, enrollment: Enrollment, cohort: Cohort, by: User, allow_unavailable: bool = False
 ) -> Placement:
-    """Accept an applicant after cohorts are published and place them in one, in one step.
+    """Place an accepted participant in a cohort after cohorts are published.
 
+    Accepting is admissions' to record (grouping's late page accepts, then places).
     The cohort must be published, of their round, with room (visitors count); its
     meeting must fit their availability unless ``allow_unavailable``. Its facilitators
     are told and the change is kept in its history.
     """
     if enrollment.is_facilitator or enrollment.round_id != cohort.round_id:
         raise CohortError("Only an applicant of this round can be placed in its cohorts.")
-    if enrollment.status not in Enrollment.AWAITING_DECISION | Enrollment.ELIGIBLE:
+    if enrollment.status not in Enrollment.ELIGIBLE:
         raise CohortError(
             f"{enrollment.user.name}'s place is “{enrollment.get_status_display()}”; "
-            "they cannot be placed."
+            "only someone accepted into the round can be placed."
         )
     if Placement.objects.filter(enrollment=enrollment, cohort__published_at__isnull=False).exists():
         raise CohortError(f"{enrollment.user.name} is already in a published cohort.")

@@ -1031,7 +1031,9 @@ def late_applicants(*, round: Round) -> list[LateApplicant]:
     visitors = busiest_visits([c.pk for c in cohorts])
     people = list(
         Enrollment.objects.filter(
-            round=round, status__in=Enrollment.AWAITING_DECISION | Enrollment.ELIGIBLE
+            # Someone offered a place answers the offer instead, which places them.
+            round=round,
+            status__in=Enrollment.DECIDABLE | Enrollment.ELIGIBLE,
         )
         .participants()
         .exclude(placement__cohort__published_at__isnull=False)

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.admissions.models import Decision
+from apps.admissions.services import decisions_make
 from apps.cohorts.models import Cohort, Placement
 from apps.cohorts.services import (
     CohortError,
@@ -481,6 +483,25 @@ def _reschedule(cohort: Cohort, *, weekday: int, local_time: clock_time, time_zo
 
 
 # A facilitator's wishes ---------------------------------------------------------------
+
+
+@transaction.atomic
+def late_applicant_place(*, enrollment: Enrollment, cohort: Cohort, by: User) -> Placement:
+    """Accept an applicant after cohorts are published and place them, in one step.
+
+    The acceptance is recorded and told as every admissions decision is, so the
+    waiting list and the place given count it; then the placement checks the
+    cohort's room and the person's times as any late placement does.
+    """
+    if enrollment.status in Enrollment.DECIDABLE:
+        decisions_make(
+            round=enrollment.round,
+            enrollment_ids=[enrollment.pk],
+            outcome=Decision.Outcome.ACCEPTED,
+            by=by,
+        )
+        enrollment.refresh_from_db(fields=["status"])
+    return participant_place_late(enrollment=enrollment, cohort=cohort, by=by)
 
 
 def grouping_preference_set(

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from apps.cohorts.services import CohortError, cohort_slot_start, participant_place_late
+from apps.cohorts.services import CohortError, cohort_slot_start
 from apps.grouping import selectors
 from apps.grouping.forms import (
     FacilitatorForm,
@@ -31,6 +31,7 @@ from apps.grouping.services import (
     drafts_publish,
     grouping_preference_set,
     grouping_run_start,
+    late_applicant_place,
 )
 from apps.grouping.tasks import run_grouping
 from apps.rounds import weekgrid
@@ -344,7 +345,7 @@ def late(request, slug):
             error = "That cohort is no longer proposed for them; the list below is up to date."
         else:
             try:
-                participant_place_late(
+                late_applicant_place(
                     enrollment=person.enrollment, cohort=proposal.cohort, by=request.user
                 )
             except CohortError as exc:

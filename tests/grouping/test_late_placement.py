@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from apps.admissions.models import Decision
 from apps.cohorts.models import Change, Cohort, Placement
 from apps.cohorts.services import CohortError, participant_place_late
 from apps.grouping.selectors import late_applicants
@@ -82,7 +83,7 @@ def test_an_admin_accepts_and_places_an_applicant_in_one_click(client, round_wit
 @time_machine.travel(BEFORE_ROUND, tick=False)
 def test_a_late_placement_never_overfills_a_cohort(round_with_cohorts):
     round, _, full = round_with_cohorts
-    person = applicant(round, THURSDAY)
+    person = applicant(round, THURSDAY, status=Enrollment.Status.ACCEPTED)
     with pytest.raises(CohortError, match="full"):
         participant_place_late(enrollment=person, cohort=full, by=UserFactory())
 
@@ -149,3 +150,46 @@ def test_filling_needs_published_cohorts():
     EnrollmentFactory(round=round, status=Enrollment.Status.ACCEPTED)
     with pytest.raises(GroupingError, match="no published cohorts"):
         grouping_run_start(round=round, by=None, fill_published=True)
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_accepting_late_is_recorded_and_told_as_an_admissions_decision(
+    client, round_with_cohorts, django_capture_on_commit_callbacks
+):
+    round, tuesday, _ = round_with_cohorts
+    person = applicant(round, TUESDAY, status=Enrollment.Status.WAITLISTED)
+    admin = UserFactory(is_staff=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        log_in(client, admin).post(
+            reverse("grouping:late", args=[round.slug]),
+            {"enrollment": person.pk, "cohort": tuesday.pk},
+        )
+
+    decision = Decision.objects.get(enrollment=person)
+    assert (decision.outcome, decision.decided_by) == (Decision.Outcome.ACCEPTED, admin)
+    assert Reminder.objects.get(kind="admission_accepted").user == person.user
+    assert Placement.objects.get(enrollment=person).cohort == tuesday
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_someone_offered_a_place_answers_their_offer_rather_than_being_placed_late(
+    round_with_cohorts,
+):
+    round, _, _ = round_with_cohorts
+    offered = applicant(round, TUESDAY, status=Enrollment.Status.OFFERED)
+
+    assert offered.pk not in [a.enrollment.pk for a in late_applicants(round=round)]
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_a_late_placement_needs_an_accepted_participant(round_with_cohorts):
+    round, tuesday, _ = round_with_cohorts
+    person = applicant(round, TUESDAY)
+
+    with pytest.raises(CohortError, match="only someone accepted"):
+        participant_place_late(enrollment=person, cohort=tuesday, by=UserFactory())
+
+    person.refresh_from_db()
+    assert person.status == Enrollment.Status.APPLIED
+    assert not Placement.objects.filter(enrollment=person).exists()
