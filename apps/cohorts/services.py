@@ -479,7 +479,6 @@ def meeting_cover(
             raise CohortError(f"{substitute.user.name} already facilitates {cohort.name}.")
     if meeting.substitute_id == (substitute.pk if substitute else None):
         raise CohortError("Nothing to change: that is already who leads this meeting.")
-    previous = meeting.substitute
     meeting.substitute = substitute
     meeting.sequence += 1
     meeting.save(update_fields=["substitute", "sequence"])
@@ -489,7 +488,9 @@ def meeting_cover(
         round=cohort.round,
         cohort=cohort,
         meeting=meeting,
-        enrollment=substitute or previous,
+        # The substitute it went to; none when it went back to the cohort's facilitators.
+        # Each entry says which, whatever happens to the meeting later.
+        enrollment=substitute,
         by=by,
         reason=reason,
         starts_before=meeting.starts_at,

@@ -376,3 +376,17 @@ def test_the_substitute_is_the_one_reminded_to_record_attendance(cohort, substit
     planned = list(plan_attendance_missing(Window(after - timedelta(hours=1), after), lambda r: 12))
 
     assert [p.user_id for p in planned] == [substitute.user_id]
+
+
+@time_machine.travel(BEFORE_ROUND, tick=False)
+def test_the_history_keeps_a_hand_over_and_a_take_back_apart(client, cohort, substitute):
+    meeting = first_meeting(cohort)
+    lead = lead_of(cohort)
+    meeting_cover(meeting=meeting, substitute=substitute, by=lead)
+    meeting_cover(meeting=meeting, substitute=None, by=lead)
+    log_in(client, lead)
+
+    page = client.get(reverse("cohorts:detail", args=[cohort.pk])).content.decode()
+
+    assert "led by Sol Substitute" in page
+    assert "back with the cohort's facilitators" in page
